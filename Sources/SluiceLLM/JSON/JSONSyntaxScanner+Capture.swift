@@ -1,0 +1,121 @@
+extension JSONSyntaxScanner {
+    /// A captured field under its name.
+    struct Capture: Sendable {
+        var name: String
+        var field: ScannedField
+    }
+
+    /// Walks a whole body that must be one JSON object, capturing its top-level members named
+    /// by `wanted` and, inside the object values of the keys of `members`, their members.
+    mutating func scanDocument(
+        wanted: FieldMatcher,
+        members: [String: FieldMatcher]
+    ) throws(BodyScanError) -> (top: [Capture], nested: [String: [Capture]]) {
+        skipWhitespace()
+        guard index < end else { throw failure(0, BodyScanError.emptyBody) }
+        guard bytes[index] == UInt8(ascii: "{") else {
+            throw failure(index, "top-level value must be a JSON object")
+        }
+        var top: [Capture] = []
+        var nested: [String: [Capture]] = [:]
+        if wanted.isEmpty {
+            _ = try scanObject(depth: 1)
+        } else {
+            try scanCapturingObject(depth: 1, wanted: wanted, members: members, into: &top, nested: &nested)
+        }
+        skipWhitespace()
+        guard index == end else { throw failure(index, "unexpected data after the top-level object") }
+        return (top, nested)
+    }
+
+    /// Walks an object like `scanObject`, recording the members named by `wanted`.
+    /// A wanted key that occurs twice is an error: a gateway that read the first `model` while
+    /// the provider honours the last would authorise one model and bill another.
+    mutating func scanCapturingObject(
+        depth: Int,
+        wanted: FieldMatcher,
+        members: [String: FieldMatcher],
+        into captures: inout [Capture],
+        nested: inout [String: [Capture]]
+    ) throws(BodyScanError) {
+        if try openContainer(depth: depth, closing: UInt8(ascii: "}")) { return }
+        var afterComma = false
+        while true {
+            try expectKey(afterComma: afterComma)
+            let keyStart = index
+            let keyEscaped = try scanString()
+            let name = wanted.match(bytes, keyStart + 1..<index - 1, hasEscapes: keyEscaped)
+            try consumeColon()
+            let valueStart = index
+            if let name {
+                guard !captures.contains(where: { $0.name == name }) else {
+                    throw failure(keyStart, "duplicate key \"\(name)\"")
+                }
+                let info: ValueInfo
+                if let inner = members[name], index < end, bytes[index] == UInt8(ascii: "{") {
+                    var innerCaptures: [Capture] = []
+                    var unused: [String: [Capture]] = [:]
+                    let empty = index
+                    try scanCapturingObject(
+                        depth: depth + 1, wanted: inner, members: [:], into: &innerCaptures, nested: &unused)
+                    nested[name] = innerCaptures
+                    info = ValueInfo(kind: .object, isEmptyContainer: isEmptyObject(from: empty))
+                } else {
+                    info = try scanValue(depth: depth + 1)
+                }
+                captures.append(Capture(name: name, field: field(info, valueStart..<index)))
+            } else {
+                _ = try scanValue(depth: depth + 1)
+            }
+            if try consumeMemberEnd() { return }
+            afterComma = true
+        }
+    }
+
+    /// Whether the object starting at `start` (already validated) has no members.
+    private func isEmptyObject(from start: Int) -> Bool {
+        var position = start + 1
+        while position < end {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return bytes[position] == UInt8(ascii: "}")
+            }
+        }
+        return false
+    }
+
+    /// Describes a value the scanner has just walked over.
+    func field(_ info: ValueInfo, _ range: Range<Int>) -> ScannedField {
+        var field = ScannedField(kind: info.kind, valueRange: range, isEmptyContainer: info.isEmptyContainer)
+        switch info.kind {
+        case .string:
+            field.string = Self.unescapedString(
+                bytes, range.lowerBound + 1..<range.upperBound - 1, hasEscapes: info.hasEscapes)
+        case .bool:
+            field.bool = bytes[range.lowerBound] == UInt8(ascii: "t")
+        case .number where info.isInteger:
+            field.integer = integer(range)
+        default:
+            break
+        }
+        return field
+    }
+
+    /// The value of an integer literal, or nil when it does not fit `Int`.
+    private func integer(_ range: Range<Int>) -> Int? {
+        var position = range.lowerBound
+        let negative = bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        var value = 0
+        while position < range.upperBound {
+            let digit = Int(bytes[position] - UInt8(ascii: "0"))
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) =
+                negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            if overflow1 || overflow2 { return nil }
+            value = next
+            position += 1
+        }
+        return value
+    }
+}

@@ -1,0 +1,131 @@
+/// An incremental `text/event-stream` parser following the WHATWG HTML rules
+/// (§9.2.6 "Interpreting an event stream").
+///
+/// Duties, in order, for each byte fed:
+/// 1. drop a UTF-8 byte-order mark at the very start of the stream;
+/// 2. split lines at CRLF, LF or CR, even when the CR and LF arrive in different feeds;
+/// 3. for each line: empty dispatches the pending event; `:` starts a comment; otherwise the
+///    field name runs to the first `:` and one space after it is dropped from the value;
+/// 4. `data` appends the value and `\n`, `event` sets the type, `id` sets the last event ID
+///    (unless it holds NUL), `retry` keeps an all-digit value; other fields are ignored;
+/// 5. an event with no data is not dispatched.
+///
+/// Bytes may be cut anywhere between feeds, inside a UTF-8 sequence too: lines are decoded only
+/// once complete. A line is held until its end arrives, so memory is one line plus one event.
+public struct SSEParser: Sendable {
+    private var line: [UInt8] = []
+    private var afterCR = false
+    private var atStreamStart = true
+    private var data: [UInt8] = []
+    private var eventType: String?
+    private var lastEventID = ""
+    private var retry: Int?
+    private let dispatchesIncompleteEvent: Bool
+
+    /// Creates a parser. At ``finish()`` an event whose closing blank line never came is
+    /// discarded, as the WHATWG rules say, unless `dispatchesIncompleteEvent` is true (lenient
+    /// relaying of a stream that was cut short).
+    public init(dispatchesIncompleteEvent: Bool = false) {
+        self.dispatchesIncompleteEvent = dispatchesIncompleteEvent
+    }
+
+    /// Whether part of an event (a field or an unfinished line) is waiting for its blank line.
+    public var hasIncompleteEvent: Bool {
+        !line.isEmpty || !data.isEmpty || eventType != nil || retry != nil
+    }
+
+    /// Parses the next bytes of the stream and returns the events they complete.
+    public mutating func feed(_ bytes: some Collection<UInt8>) -> [SSEEvent] {
+        var events: [SSEEvent] = []
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            feed(UnsafeRawBufferPointer(buffer), into: &events)
+        }
+        if handled == nil {
+            Array(bytes).withUnsafeBytes { feed($0, into: &events) }
+        }
+        return events
+    }
+
+    /// Ends the stream: returns the pending event only if the parser was created with
+    /// `dispatchesIncompleteEvent`, and resets the parser for a new stream.
+    public mutating func finish() -> [SSEEvent] {
+        var events: [SSEEvent] = []
+        if dispatchesIncompleteEvent {
+            if !line.isEmpty, let event = endLine() { events.append(event) }
+            if let event = dispatch() { events.append(event) }
+        }
+        self = SSEParser(dispatchesIncompleteEvent: dispatchesIncompleteEvent)
+        return events
+    }
+
+    private mutating func feed(_ buffer: UnsafeRawBufferPointer, into events: inout [SSEEvent]) {
+        var index = 0
+        let end = buffer.count
+        while index < end {
+            if afterCR {
+                afterCR = false
+                if buffer[index] == 0x0A {
+                    index += 1
+                    continue
+                }
+            }
+            var stop = index
+            while stop < end, buffer[stop] != 0x0A, buffer[stop] != 0x0D { stop += 1 }
+            line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<stop]))
+            guard stop < end else { return }
+            afterCR = buffer[stop] == 0x0D
+            index = stop + 1
+            if let event = endLine() { events.append(event) }
+        }
+    }
+
+    /// Handles the line just completed in `line`: a blank line dispatches, any other is a field.
+    private mutating func endLine() -> SSEEvent? {
+        defer { line.removeAll(keepingCapacity: true) }
+        if atStreamStart {
+            atStreamStart = false
+            if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+        }
+        if line.isEmpty { return dispatch() }
+        processLine()
+        return nil
+    }
+
+    /// Interprets the complete, non-blank line in `line`.
+    private mutating func processLine() {
+        guard line[0] != UInt8(ascii: ":") else { return }
+        let colon = line.firstIndex(of: UInt8(ascii: ":"))
+        let name = line[..<(colon ?? line.endIndex)]
+        var valueStart = colon.map { $0 + 1 } ?? line.endIndex
+        if valueStart < line.endIndex, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+        let value = line[valueStart...]
+        if name.elementsEqual("data".utf8) {
+            data.append(contentsOf: value)
+            data.append(0x0A)
+        } else if name.elementsEqual("event".utf8) {
+            eventType = String(decoding: value, as: UTF8.self)
+        } else if name.elementsEqual("id".utf8) {
+            if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
+        } else if name.elementsEqual("retry".utf8) {
+            if !value.isEmpty, value.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) {
+                retry = Int(String(decoding: value, as: UTF8.self))
+            }
+        }
+    }
+
+    /// Builds the pending event (if it has data) and clears the event buffers.
+    private mutating func dispatch() -> SSEEvent? {
+        defer {
+            data.removeAll(keepingCapacity: true)
+            eventType = nil
+            retry = nil
+        }
+        guard !data.isEmpty else { return nil }
+        data.removeLast()
+        return SSEEvent(
+            event: eventType.flatMap { $0.isEmpty ? nil : $0 },
+            data: String(decoding: data, as: UTF8.self),
+            id: lastEventID.isEmpty ? nil : lastEventID,
+            retry: retry)
+    }
+}

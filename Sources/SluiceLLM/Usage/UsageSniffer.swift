@@ -1,0 +1,122 @@
+/// Reads token usage out of a response body as it streams past, without keeping the body.
+///
+/// Feed it every chunk the proxy relays, cut anywhere; read ``usage`` at the end. It understands
+/// a plain JSON body and a `text/event-stream` of JSON `data:` events, and the usage shapes of
+/// OpenAI (`usage.prompt_tokens`, `…_details.cached_tokens` / `reasoning_tokens`), Anthropic
+/// (`usage` / `message.usage` with cache counts), Gemini (`usageMetadata`) and Bedrock Converse
+/// (`usage.inputTokens`). Only top-level usage objects count: a `"usage"` inside message text or
+/// tool arguments is a string and is skipped.
+///
+/// Each count keeps the last value seen, so OpenAI's final usage chunk, Anthropic's cumulative
+/// `message_delta` and Gemini's running totals all come out right.
+///
+/// Cost: a few comparisons per byte (string contents are skipped in a tight loop); memory is
+/// constant, well under a kilobyte, whatever the body size.
+public struct UsageSniffer: Sendable {
+    /// How the body is framed.
+    public enum Framing: Sendable, Hashable {
+        /// One JSON document (`application/json`).
+        case json
+        /// Server-sent events whose `data:` payloads are JSON documents (`text/event-stream`).
+        case sse
+    }
+
+    private enum Line {
+        /// Matching the line's first bytes against `data:`; the count matched so far.
+        case start(Int)
+        /// After `data:`; one optional space comes next.
+        case dataColon
+        /// Inside a `data:` value.
+        case data
+        /// Inside any other line (`event:`, `id:`, a comment).
+        case other
+    }
+
+    private static let dataPrefix: [UInt8] = Array("data:".utf8)
+
+    /// The framing chosen at creation.
+    public let framing: Framing
+    private var tokenizer = UsageTokenizer()
+    private var line = Line.start(0)
+    private var afterCR = false
+
+    /// Creates a sniffer for a body with the given framing.
+    public init(framing: Framing) {
+        self.framing = framing
+    }
+
+    /// Creates a sniffer for a body with this `content-type`: `text/event-stream` means SSE,
+    /// anything else one JSON document.
+    public init(contentType: String?) {
+        let isSSE = contentType?.lowercased().hasPrefix("text/event-stream") ?? false
+        self.init(framing: isSSE ? .sse : .json)
+    }
+
+    /// The usage seen so far, normalised to OpenAI's meaning; nil until any count was seen.
+    public var usage: Usage? {
+        UsagePaths.usage(from: tokenizer.counters)
+    }
+
+    /// Reads the next chunk of the body.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        switch framing {
+        case .json: tokenizer.feed(bytes, from: 0, to: bytes.count)
+        case .sse: feedEventStream(bytes)
+        }
+    }
+
+    /// Reads the next chunk of the body.
+    public mutating func feed(_ bytes: some Collection<UInt8>) {
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { feed(UnsafeRawBufferPointer($0)) }
+        if handled == nil {
+            Array(bytes).withUnsafeBytes { feed($0) }
+        }
+    }
+
+    private mutating func feedEventStream(_ buffer: UnsafeRawBufferPointer) {
+        var index = 0
+        let end = buffer.count
+        while index < end {
+            let byte = buffer[index]
+            if afterCR {
+                afterCR = false
+                if byte == 0x0A {
+                    index += 1
+                    continue
+                }
+            }
+            switch line {
+            case .data, .other:
+                var stop = index
+                while stop < end, buffer[stop] != 0x0A, buffer[stop] != 0x0D { stop += 1 }
+                if case .data = line { tokenizer.feed(buffer, from: index, to: stop) }
+                guard stop < end else { return }
+                endLine(buffer[stop])
+                index = stop + 1
+            case .start(let matched):
+                index += 1
+                if byte == 0x0A || byte == 0x0D {
+                    // A blank line ends the event, and with it the JSON document.
+                    if matched == 0 { tokenizer.endDocument() }
+                    endLine(byte)
+                } else if byte == Self.dataPrefix[matched] {
+                    line = matched + 1 == Self.dataPrefix.count ? .dataColon : .start(matched + 1)
+                } else {
+                    line = .other
+                }
+            case .dataColon:
+                if byte == UInt8(ascii: " ") { index += 1 }
+                line = .data
+            }
+        }
+    }
+
+    private mutating func endLine(_ terminator: UInt8) {
+        afterCR = terminator == 0x0D
+        if case .data = line {
+            // SSE joins data lines with a newline: JSON whitespace.
+            withUnsafeBytes(of: UInt8(0x0A)) { tokenizer.feed($0, from: 0, to: 1) }
+        }
+        line = .start(0)
+    }
+}

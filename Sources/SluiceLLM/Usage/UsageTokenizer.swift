@@ -1,0 +1,177 @@
+/// A lenient, constant-memory JSON walker that follows only the object paths of ``UsagePaths``
+/// and records the integers found there. It does not validate: a malformed document yields
+/// whatever counts it passed before the damage, never a crash and never unbounded memory.
+///
+/// Memory: the open objects on a usage path (at most four), a 32-byte key, the counters.
+/// Everything else (strings, arrays, objects off the path) is skipped with a depth counter.
+struct UsageTokenizer {
+    private enum Lexical {
+        case structure, string, stringEscape, key, keyEscape, number
+    }
+
+    private enum Pending: Equatable {
+        case none
+        case node(Int)
+        case counter(UsageCounter)
+    }
+
+    private var lexical = Lexical.structure
+    /// Nodes of the open objects that lie on a usage path, outermost first.
+    private var path: [Int] = []
+    /// How many containers deep the walker is inside a value off every usage path.
+    private var ignoredDepth = 0
+    private var expectKey = false
+    /// Where the value after the current key leads.
+    private var pending = Pending.none
+    private var key: [UInt8] = []
+    private var keyUnmatchable = false
+    private var number = 0
+    private var numberCounter = UsageCounter.openAIPrompt
+    /// Last value seen per ``UsageCounter``; `-1` when never seen.
+    private(set) var counters: [Int]
+
+    init() {
+        counters = Array(repeating: -1, count: UsageCounter.allCases.count)
+        path.reserveCapacity(4)
+        key.reserveCapacity(UsagePaths.maxKeyLength)
+    }
+
+    /// Forgets the document in progress (an SSE event ended); keeps the counters.
+    mutating func endDocument() {
+        if lexical == .number { commitNumber() }
+        lexical = .structure
+        path.removeAll(keepingCapacity: true)
+        ignoredDepth = 0
+        expectKey = false
+        pending = .none
+    }
+
+    mutating func feed(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) {
+        var index = start
+        while index < end {
+            switch lexical {
+            case .string:
+                // The hot loop: most bytes of a response are string contents.
+                while index < end {
+                    let byte = buffer[index]
+                    index += 1
+                    if byte == UInt8(ascii: "\"") {
+                        lexical = .structure
+                        break
+                    }
+                    if byte == UInt8(ascii: "\\") {
+                        lexical = .stringEscape
+                        break
+                    }
+                }
+            case .stringEscape:
+                lexical = .string
+                index += 1
+            case .key:
+                let byte = buffer[index]
+                index += 1
+                if byte == UInt8(ascii: "\"") {
+                    lexical = .structure
+                    endKey()
+                } else if byte == UInt8(ascii: "\\") {
+                    // No usage key is written with escapes; an escaped key never matches.
+                    keyUnmatchable = true
+                    lexical = .keyEscape
+                } else if key.count < UsagePaths.maxKeyLength {
+                    key.append(byte)
+                } else {
+                    keyUnmatchable = true
+                }
+            case .keyEscape:
+                lexical = .key
+                index += 1
+            case .number:
+                let digit = buffer[index] &- UInt8(ascii: "0")
+                if digit < 10 {
+                    number = min(number &* 10 &+ Int(digit), 1 << 52)
+                    index += 1
+                } else {
+                    commitNumber()
+                }
+            case .structure:
+                structure(buffer[index])
+                index += 1
+            }
+        }
+    }
+
+    private mutating func structure(_ byte: UInt8) {
+        if ignoredDepth > 0 {
+            switch byte {
+            case UInt8(ascii: "\""): lexical = .string
+            case UInt8(ascii: "{"), UInt8(ascii: "["): ignoredDepth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): ignoredDepth -= 1
+            default: break
+            }
+            return
+        }
+        switch byte {
+        case UInt8(ascii: "\""):
+            if expectKey {
+                lexical = .key
+                key.removeAll(keepingCapacity: true)
+                keyUnmatchable = false
+            } else {
+                lexical = .string
+                pending = .none
+            }
+        case UInt8(ascii: "{"):
+            if path.isEmpty {
+                path.append(UsagePaths.root)
+                expectKey = true
+            } else if case .node(let node) = pending {
+                path.append(node)
+                expectKey = true
+            } else {
+                ignoredDepth = 1
+            }
+            pending = .none
+        case UInt8(ascii: "["):
+            ignoredDepth = 1
+            pending = .none
+        case UInt8(ascii: "}"):
+            if !path.isEmpty { path.removeLast() }
+            expectKey = false
+            pending = .none
+        case UInt8(ascii: ","):
+            expectKey = !path.isEmpty
+            pending = .none
+        case UInt8(ascii: ":"):
+            expectKey = false
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            if case .counter(let counter) = pending {
+                lexical = .number
+                number = Int(byte - UInt8(ascii: "0"))
+                numberCounter = counter
+            }
+        case UInt8(ascii: "-"):
+            pending = .none  // a negative count is not a count
+        default:
+            break  // whitespace, literals
+        }
+    }
+
+    private mutating func endKey() {
+        expectKey = false
+        guard !keyUnmatchable, let node = path.last, let target = UsagePaths.target(from: node, key: key) else {
+            pending = .none
+            return
+        }
+        switch target {
+        case .node(let next): pending = .node(next)
+        case .counter(let counter): pending = .counter(counter)
+        }
+    }
+
+    /// Records the number just read; a fraction or exponent after it is ignored.
+    private mutating func commitNumber() {
+        counters[numberCounter.rawValue] = number
+        lexical = .structure
+        pending = .none
+    }
+}

@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOHTTP1
+import SluiceLLM
+
+/// What the request handler knows about the request it is answering, from head to access-log line.
+final class Exchange {
+    let requestID: String
+    let method: HTTPMethod
+    let path: String
+    let startedAt = NIODeadline.now()
+    /// Unix seconds, for the `created` field of answers Sluice writes itself.
+    let created: Int
+    /// The policy this request runs under from start to end, even if a reload happens meanwhile.
+    let snapshot: PolicySnapshot
+    var keepAlive: Bool
+    var model: String?
+    var upstreamModel: String?
+    var providerName: String?
+    var stream = false
+    var status: Int?
+    var errorCode: String?
+    /// Whether the response head already went to the app (after that, errors cut the response).
+    var headSent = false
+    var call: UpstreamCall?
+    /// Attempts the finished upstream call made, for `x-sluice-attempts`.
+    var attempts = 0
+    var usage: UsageSniffer?
+
+    init(requestID: String, method: HTTPMethod, path: String, keepAlive: Bool, snapshot: PolicySnapshot) {
+        self.requestID = requestID
+        self.method = method
+        self.path = path
+        self.keepAlive = keepAlive
+        self.snapshot = snapshot
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        self.created = Int(now.tv_sec)
+    }
+}

@@ -1,0 +1,403 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import SluiceLLM
+import SluicePolicy
+
+/// Serves one app-facing HTTP exchange at a time: an HTTP/1.1 connection, or one HTTP/2 stream.
+///
+/// Duties, in order:
+/// 1. Match the path and method; refuse unknown paths (404) and wrong methods (405) at once.
+/// 2. Collect the body up to the policy's limit; refuse a larger one (413) without reading the rest.
+/// 3. Find `model` and `stream` with one scan of the bytes (no decoding), check the required field,
+///    and resolve the route under the policy snapshot taken for this request.
+/// 4. Answer from the in-process mock, or send the bytes (model swapped if the route says so) to the
+///    provider through this loop's ``UpstreamPool`` and relay its answer part by part, flushing once per
+///    upstream read turn and pausing upstream reads while the app cannot keep up.
+/// 5. Record the outcome: one access log line, request and token metrics.
+final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        /// Waiting for a request head.
+        case idle
+        /// Reading the body of a request that will be served.
+        case collecting(HTTPRequestHead, APIEndpoint, RequestBodyCollector)
+        /// Answered early (error); the rest of the request is dropped.
+        case discarding
+        /// Waiting for or relaying the answer.
+        case responding
+    }
+
+    private let gateway: GatewayState
+    private let loop: LoopContext
+    private let protocolName: String
+    private var state: State = .idle
+    private var context: ChannelHandlerContext?
+    /// The request being answered; nil between requests.
+    private var exchange: Exchange?
+
+    init(gateway: GatewayState, loop: LoopContext, protocolName: String) {
+        self.gateway = gateway
+        self.loop = loop
+        self.protocolName = protocolName
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.exchange?.call?.cancel()
+        self.exchange = nil
+        self.context = nil
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch self.unwrapInboundIn(data) {
+        case .head(let head):
+            self.received(head: head, context: context)
+        case .body(let chunk):
+            guard case .collecting(let head, let endpoint, var collector) = self.state else { return }
+            self.state = .responding  // avoid a copy-on-write of the collected body while appending
+            switch collector.append(chunk) {
+            case .collect:
+                self.state = .collecting(head, endpoint, collector)
+            case .reject:
+                self.state = .discarding
+                self.respondError(SluiceError.bodyTooLarge(limit: collector.limit), closeAfter: true)
+            }
+        case .end:
+            switch self.state {
+            case .collecting(let head, let endpoint, let collector):
+                self.state = .responding
+                self.dispatch(head: head, endpoint: endpoint, body: collector.body)
+            case .discarding:
+                if self.exchange == nil { self.state = .idle }
+            case .idle, .responding:
+                break
+            }
+        }
+    }
+
+    private func received(head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let snapshot = self.gateway.snapshot
+        self.exchange = Exchange(
+            requestID: self.loop.makeRequestID(),
+            method: head.method,
+            path: head.uri,
+            keepAlive: head.isKeepAlive,
+            snapshot: snapshot
+        )
+        guard let endpoint = APIEndpoint.match(uri: head.uri) else {
+            self.state = .discarding
+            self.respondError(SluiceError.notFound(method: head.method.rawValue, path: head.uri))
+            return
+        }
+        guard head.method == endpoint.method else {
+            self.state = .discarding
+            self.respondError(
+                SluiceError.methodNotAllowed(method: head.method.rawValue, path: head.uri, allowed: [endpoint.method.rawValue]),
+                extraHeaders: [("allow", endpoint.method.rawValue)]
+            )
+            return
+        }
+        let limit = snapshot.loaded.policy.server.maxBodyBytes
+        if RequestBodyCollector.declaresTooLarge(head, limit: limit) {
+            self.state = .discarding
+            self.respondError(SluiceError.bodyTooLarge(limit: limit), closeAfter: true)
+            return
+        }
+        self.state = .collecting(head, endpoint, RequestBodyCollector(limit: limit))
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            self.exchange?.call?.resumeReading?()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let exchange = self.exchange, let call = exchange.call {
+            call.cancel()
+            exchange.call = nil
+            self.finish(status: exchange.status ?? 499, note: "client went away")
+        }
+        context.fireChannelInactive()
+    }
+
+    // MARK: Dispatch
+
+    private func dispatch(head: HTTPRequestHead, endpoint: APIEndpoint, body: ByteBuffer?) {
+        guard let exchange = self.exchange else { return }
+        let snapshot = exchange.snapshot
+        if endpoint == .models {
+            self.respond(status: .ok, body: snapshot.modelListBody, contentType: "application/json")
+            return
+        }
+        let body = body ?? ByteBuffer()
+        let request: ScannedRequest
+        switch ScannedRequest.scan(body, endpoint: endpoint) {
+        case .success(let scanned): request = scanned
+        case .failure(let error):
+            self.respondError(error)
+            return
+        }
+        exchange.model = request.model
+        exchange.stream = request.stream
+        guard let route = snapshot.routes[request.model] else {
+            self.respondError(SluiceError.modelNotFound(request.model, available: snapshot.modelNames))
+            return
+        }
+        let provider = route.provider
+        let upstreamModel = route.upstreamModel ?? request.model
+        exchange.providerName = provider.name
+        exchange.upstreamModel = upstreamModel
+        switch provider.type {
+        case .mock:
+            self.answerFromMock(endpoint: endpoint, body: body, request: request, model: upstreamModel)
+        default:
+            guard let upstream = provider.upstream else {
+                self.respondError(SluiceError.internal("provider '\(provider.name)' has no upstream address"))
+                return
+            }
+            let outgoing =
+                route.upstreamModel == nil || route.upstreamModel == request.model
+                ? body : request.replacingModel(in: body, with: upstreamModel)
+            self.forward(
+                head: head,
+                endpoint: endpoint,
+                body: outgoing,
+                upstream: upstream,
+                authorization: provider.authorization
+            )
+        }
+    }
+
+    private func answerFromMock(endpoint: APIEndpoint, body: ByteBuffer, request: ScannedRequest, model: String) {
+        guard let exchange = self.exchange else { return }
+        let bytes = Array(body.readableBytesView)
+        let id = "mock-" + exchange.requestID
+        do {
+            switch (endpoint, request.stream) {
+            case (.chatCompletions, true), (.completions, true):
+                let frames =
+                    endpoint == .chatCompletions
+                    ? try MockProvider().chatCompletionStream(bytes, model: model, id: id, created: exchange.created)
+                    : try MockProvider().completionStream(bytes, model: model, id: id, created: exchange.created)
+                self.respondStream(frames: frames)
+            case (.chatCompletions, false):
+                let answer = try MockProvider().chatCompletion(bytes, model: model, id: id, created: exchange.created)
+                self.respond(status: .ok, body: answer, contentType: "application/json")
+            case (.completions, false):
+                let answer = try MockProvider().completion(bytes, model: model, id: id, created: exchange.created)
+                self.respond(status: .ok, body: answer, contentType: "application/json")
+            case (.embeddings, _):
+                let answer = try MockProvider().embeddings(bytes, model: model)
+                self.respond(status: .ok, body: answer, contentType: "application/json")
+            case (.models, _):
+                break
+            }
+        } catch {
+            self.respondError(error)
+        }
+    }
+
+    private func forward(
+        head: HTTPRequestHead,
+        endpoint: APIEndpoint,
+        body: ByteBuffer,
+        upstream: UpstreamEndpoint,
+        authorization: String?
+    ) {
+        guard let exchange = self.exchange else { return }
+        var headers = UpstreamHeaders.forwarded(from: head.headers)
+        headers.add(name: "host", value: upstream.authority)
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(body.readableBytes))
+        if let authorization {
+            headers.add(name: "authorization", value: authorization)
+        }
+        let upstreamHead = HTTPRequestHead(
+            version: .http1_1,
+            method: .POST,
+            uri: upstream.basePath + endpoint.upstreamSuffix,
+            headers: headers
+        )
+        let call = UpstreamCall(endpoint: upstream, head: upstreamHead, body: body, delegate: self)
+        exchange.call = call
+        self.loop.pool.execute(call)
+    }
+
+    // MARK: Responding
+
+    private func responseHead(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponseHead {
+        var headers = headers
+        if let exchange = self.exchange {
+            headers.add(name: "x-request-id", value: exchange.requestID)
+            if let provider = exchange.providerName { headers.add(name: "x-sluice-provider", value: provider) }
+            if let model = exchange.upstreamModel { headers.add(name: "x-sluice-model", value: model) }
+            let attempts = exchange.call?.attempts ?? exchange.attempts
+            if attempts > 0 { headers.add(name: "x-sluice-attempts", value: String(attempts)) }
+            if !exchange.keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
+        }
+        return HTTPResponseHead(version: .http1_1, status: status, headers: headers)
+    }
+
+    private func respond(status: HTTPResponseStatus, body: [UInt8], contentType: String, closeAfter: Bool = false) {
+        guard let context = self.context, let exchange = self.exchange else { return }
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: contentType)
+        headers.add(name: "content-length", value: String(body.count))
+        if closeAfter { exchange.keepAlive = false }
+        context.write(self.wrapOutboundOut(.head(self.responseHead(status: status, headers: headers))), promise: nil)
+        context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        exchange.status = Int(status.code)
+        self.writeEnd()
+    }
+
+    private func respondStream(frames: [[UInt8]]) {
+        guard let context = self.context, let exchange = self.exchange else { return }
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "text/event-stream; charset=utf-8")
+        headers.add(name: "cache-control", value: "no-cache")
+        context.write(self.wrapOutboundOut(.head(self.responseHead(status: .ok, headers: headers))), promise: nil)
+        var sniffer = UsageSniffer(framing: .sse)
+        for frame in frames {
+            sniffer.feed(frame)
+            context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: frame)))), promise: nil)
+        }
+        exchange.usage = sniffer
+        exchange.status = 200
+        self.writeEnd()
+    }
+
+    private func respondError(_ error: any Error, extraHeaders: [(String, String)] = [], closeAfter: Bool = false) {
+        let apiError = (error as? SluiceError) ?? .internal("unexpected failure: \(type(of: error))")
+        guard let context = self.context, let exchange = self.exchange else { return }
+        let body = apiError.openAIBody()
+        var headers = HTTPHeaders(extraHeaders)
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(body.count))
+        if closeAfter { exchange.keepAlive = false }
+        exchange.errorCode = apiError.openAICode
+        let status = HTTPResponseStatus(statusCode: apiError.httpStatus)
+        context.write(self.wrapOutboundOut(.head(self.responseHead(status: status, headers: headers))), promise: nil)
+        context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        exchange.status = apiError.httpStatus
+        self.writeEnd()
+    }
+
+    private func writeEnd() {
+        guard let context = self.context, let exchange = self.exchange else { return }
+        let keepAlive = exchange.keepAlive
+        if keepAlive {
+            context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let lingers = self.protocolName == "HTTP/1.1"
+            context.writeAndFlush(self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+                guard lingers else {
+                    context.close(promise: nil)
+                    return
+                }
+                // Close our side only, and drop what the client still sends for a moment: closing with
+                // unread bytes would reset the connection and could destroy the answer in flight.
+                context.close(mode: .output, promise: nil)
+                context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) {
+                    context.close(promise: nil)
+                }
+            }
+        }
+        self.finish(status: exchange.status ?? 200, note: nil)
+        if case .responding = self.state { self.state = .idle }
+    }
+
+    /// Logs and counts the exchange once, then forgets it.
+    private func finish(status: Int, note: String?) {
+        guard let exchange = self.exchange else { return }
+        self.exchange = nil
+        let elapsed = NIODeadline.now() - exchange.startedAt
+        let usage = exchange.usage?.usage
+        let model = exchange.model ?? "-"
+        let provider = exchange.providerName ?? "-"
+        self.loop.metrics.record(
+            model: model,
+            provider: provider,
+            status: status,
+            latencyNanoseconds: elapsed.nanoseconds,
+            promptTokens: usage?.promptTokens,
+            completionTokens: usage?.completionTokens
+        )
+        var metadata: Logger.Metadata = [
+            "request_id": .string(exchange.requestID),
+            "method": .string(exchange.method.rawValue),
+            "path": .string(exchange.path),
+            "protocol": .string(self.protocolName),
+            "model": .string(model),
+            "provider": .string(provider),
+            "status": .stringConvertible(status),
+            "latency_ms": .stringConvertible(Double(elapsed.nanoseconds / 1000) / 1000),
+            "stream": .stringConvertible(exchange.stream),
+        ]
+        if let upstreamModel = exchange.upstreamModel { metadata["upstream_model"] = .string(upstreamModel) }
+        if let usage {
+            metadata["prompt_tokens"] = .stringConvertible(usage.promptTokens)
+            metadata["completion_tokens"] = .stringConvertible(usage.completionTokens)
+        }
+        if let code = exchange.errorCode { metadata["error"] = .string(code) }
+        if let note { metadata["note"] = .string(note) }
+        self.gateway.logger.info("access", metadata: metadata)
+    }
+}
+
+// MARK: - Relaying the provider's answer
+
+extension RequestHandler: UpstreamResponseDelegate {
+    func upstreamHead(_ head: HTTPResponseHead) {
+        guard let context = self.context, let exchange = self.exchange else { return }
+        exchange.status = Int(head.status.code)
+        exchange.headSent = true
+        exchange.usage = UsageSniffer(contentType: head.headers.first(name: "content-type"))
+        let headers = UpstreamHeaders.relayed(from: head.headers)
+        context.write(self.wrapOutboundOut(.head(self.responseHead(status: head.status, headers: headers))), promise: nil)
+    }
+
+    func upstreamBody(_ buffer: ByteBuffer) {
+        guard let context = self.context, let exchange = self.exchange else { return }
+        buffer.withUnsafeReadableBytes { exchange.usage?.feed($0) }
+        context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+    }
+
+    func upstreamReadComplete() {
+        self.context?.flush()
+    }
+
+    func upstreamEnd() {
+        self.exchange?.attempts = self.exchange?.call?.attempts ?? 0
+        self.exchange?.call = nil
+        self.writeEnd()
+    }
+
+    func upstreamFailed(_ error: UpstreamError) {
+        guard let exchange = self.exchange else { return }
+        exchange.attempts = exchange.call?.attempts ?? 0
+        exchange.call = nil
+        if exchange.headSent {
+            // Part of the answer is already with the app: cut the response so it cannot pass as complete.
+            exchange.errorCode = "upstream_cut"
+            self.finish(status: exchange.status ?? 502, note: SluiceError.from(error, provider: exchange.providerName ?? "-").message)
+            self.context?.close(promise: nil)
+            return
+        }
+        self.respondError(SluiceError.from(error, provider: exchange.providerName ?? "-"))
+    }
+
+    var downstreamWritable: Bool {
+        self.context?.channel.isWritable ?? true
+    }
+}

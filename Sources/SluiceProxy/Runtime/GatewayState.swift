@@ -1,0 +1,44 @@
+public import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// What every request handler shares: the active policy snapshot, telemetry and the per-loop contexts.
+public final class GatewayState: Sendable {
+    private let snapshotBox: NIOLockedValueBox<PolicySnapshot>
+    public let metrics: GatewayMetrics
+    public let logger: Logger
+    private let loops: [ObjectIdentifier: LoopContext]
+
+    init(snapshot: PolicySnapshot, metrics: GatewayMetrics, logger: Logger, eventLoops: [any EventLoop]) {
+        self.snapshotBox = NIOLockedValueBox(snapshot)
+        self.metrics = metrics
+        self.logger = logger
+        var loops: [ObjectIdentifier: LoopContext] = [:]
+        for (index, loop) in eventLoops.enumerated() {
+            loops[ObjectIdentifier(loop)] = LoopContext(eventLoop: loop, metrics: metrics, index: index)
+        }
+        self.loops = loops
+    }
+
+    /// The policy a new request runs under.
+    public var snapshot: PolicySnapshot {
+        self.snapshotBox.withLockedValue { $0 }
+    }
+
+    /// Swaps in a new policy; requests already running keep the one they started with.
+    public func replace(_ snapshot: PolicySnapshot) {
+        self.snapshotBox.withLockedValue { $0 = snapshot }
+    }
+
+    var loopCount: Int { self.loops.count }
+
+    func loopContext(for eventLoop: any EventLoop) -> LoopContext {
+        self.loops[ObjectIdentifier(eventLoop)]!
+    }
+
+    func closeUpstreamConnections() {
+        for context in self.loops.values {
+            context.eventLoop.execute { context.pool.closeAll() }
+        }
+    }
+}

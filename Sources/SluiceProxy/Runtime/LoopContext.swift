@@ -1,0 +1,31 @@
+import CoreMetrics
+import NIOCore
+
+/// Everything the request path keeps per event loop: the upstream pool, metric handles and request ids.
+///
+/// Touched only on its own loop, which is why it needs no lock; the gateway hands each channel the
+/// context of the loop it lives on.
+final class LoopContext: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    let pool: UpstreamPool
+    let metrics: LoopMetrics
+    private let idPrefix: String
+    private var nextID: UInt64 = 0
+
+    init(eventLoop: any EventLoop, metrics: GatewayMetrics, index: Int) {
+        self.eventLoop = eventLoop
+        self.pool = UpstreamPool(eventLoop: eventLoop)
+        self.metrics = LoopMetrics(metrics: metrics)
+        let random = UInt32.random(in: 0...UInt32.max)
+        self.idPrefix = "req_" + String(random, radix: 16) + String(index, radix: 16) + "_"
+        self.pool.onConnectionOpened = { endpoint in
+            metrics.upstreamConnectionsCounter(provider: endpoint.providerName).increment()
+        }
+    }
+
+    /// A request id unique within this process run: a random prefix per loop and a counter.
+    func makeRequestID() -> String {
+        self.nextID &+= 1
+        return self.idPrefix + String(self.nextID, radix: 16)
+    }
+}

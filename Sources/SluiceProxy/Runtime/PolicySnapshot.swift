@@ -1,0 +1,160 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+public import NIOCore
+public import NIOSSL
+public import SluicePolicy
+import SluiceLLM
+
+/// A loaded policy compiled into what the request path reads: routes resolved to providers, provider
+/// credentials as ready-made header values, TLS contexts built, and the `/v1/models` answer pre-rendered.
+///
+/// A snapshot is immutable and swapped whole, so a request reads one consistent policy from start to end.
+public final class PolicySnapshot: Sendable {
+    /// The policy as loaded (secrets still references; their values live in ``providers``).
+    public let loaded: LoadedPolicy
+    /// Route per requested model name.
+    let routes: [String: ResolvedRoute]
+    /// Runtime view of each provider, by name.
+    let providers: [String: ProviderRuntime]
+    /// The `GET /v1/models` body.
+    let modelListBody: [UInt8]
+    /// Model names in a stable order, for error messages.
+    let modelNames: [String]
+    /// When the snapshot was made, for `/config`.
+    public let loadedAt: Date
+
+    /// Compiles `loaded`, failing with a message naming the cause when a provider cannot be served.
+    public init(_ loaded: LoadedPolicy, loadedAt: Date = Date()) throws(PolicyCompileError) {
+        self.loaded = loaded
+        self.loadedAt = loadedAt
+        var providers: [String: ProviderRuntime] = [:]
+        for (name, config) in loaded.policy.providers {
+            providers[name] = try ProviderRuntime(config: config, secret: loaded.secrets[name])
+        }
+        var routes: [String: ResolvedRoute] = [:]
+        for (name, route) in loaded.policy.models {
+            guard let first = route.targets.first, let provider = providers[first.provider] else {
+                throw PolicyCompileError("model '\(name)' has no target with a known provider")
+            }
+            routes[name] = ResolvedRoute(requestedName: name, provider: provider, upstreamModel: first.model)
+        }
+        self.providers = providers
+        self.routes = routes
+        self.modelNames = routes.keys.sorted()
+        self.modelListBody = Self.renderModelList(self.modelNames, created: Int(loadedAt.timeIntervalSince1970))
+    }
+
+    private static func renderModelList(_ names: [String], created: Int) -> [UInt8] {
+        let entries = names.map {
+            "{\"id\":\(JSONText.quoted($0)),\"object\":\"model\",\"created\":\(created),\"owned_by\":\"sluice\"}"
+        }
+        return Array("{\"object\":\"list\",\"data\":[\(entries.joined(separator: ","))]}".utf8)
+    }
+}
+
+/// A policy that loaded but cannot be served (for example a TLS file that does not parse).
+public struct PolicyCompileError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Where a requested model goes.
+struct ResolvedRoute: Sendable {
+    var requestedName: String
+    var provider: ProviderRuntime
+    /// The model name the provider receives; nil passes the requested name on unchanged.
+    var upstreamModel: String?
+}
+
+/// What the request path needs of one provider.
+struct ProviderRuntime: Sendable {
+    var name: String
+    var type: ProviderType
+    var upstream: UpstreamEndpoint?
+    /// `Bearer <key>`, ready to send; nil when the provider takes no key.
+    var authorization: String?
+
+    init(config: ProviderConfig, secret: SecretValue?) throws(PolicyCompileError) {
+        self.name = config.name
+        self.type = config.type
+        self.authorization = secret.map { "Bearer \($0.value)" }
+        switch config.type {
+        case .mock:
+            self.upstream = nil
+        case .openai:
+            guard let url = config.baseURL else {
+                throw PolicyCompileError("provider '\(config.name)' has no base_url")
+            }
+            self.upstream = try UpstreamEndpoint(providerName: config.name, url: url, config: config)
+        case .anthropic, .azure, .gemini, .bedrock:
+            throw PolicyCompileError(
+                "provider '\(config.name)': type '\(config.type.rawValue)' is not supported by this version of Sluice yet; use openai (any OpenAI-compatible server) or mock"
+            )
+        }
+    }
+}
+
+/// One upstream origin with its connection settings. Connections are pooled per ``key``.
+struct UpstreamEndpoint: Sendable {
+    var key: UpstreamKey
+    var providerName: String
+    var basePath: String
+    /// The `host` header value.
+    var authority: String
+    var tlsContext: NIOSSLContext?
+    var connectTimeout: TimeAmount
+    var firstByteTimeout: TimeAmount
+    var idleTimeout: TimeAmount
+    var maxConnections: Int
+
+    init(providerName: String, url: UpstreamURL, config: ProviderConfig) throws(PolicyCompileError) {
+        self.providerName = providerName
+        self.key = UpstreamKey(host: url.host, port: url.port, tls: url.isTLS, caFile: config.tls.caFile)
+        self.basePath = url.basePath
+        let defaultPort = url.isTLS ? 443 : 80
+        let hostPart = url.host.contains(":") ? "[\(url.host)]" : url.host
+        self.authority = url.port == defaultPort ? hostPart : "\(hostPart):\(url.port)"
+        self.connectTimeout = TimeAmount(config.timeouts.connect)
+        self.firstByteTimeout = TimeAmount(config.timeouts.firstByte)
+        self.idleTimeout = TimeAmount(config.timeouts.idle)
+        self.maxConnections = config.maxConnections
+        if url.isTLS {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.applicationProtocols = ["h2", "http/1.1"]
+            if let caFile = config.tls.caFile {
+                do {
+                    tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
+                } catch {
+                    throw PolicyCompileError("provider '\(providerName)': tls.ca_file \(caFile) is not a PEM certificate file: \(error)")
+                }
+            }
+            do {
+                self.tlsContext = try NIOSSLContext(configuration: tls)
+            } catch {
+                throw PolicyCompileError("provider '\(providerName)': cannot set up TLS: \(error)")
+            }
+        } else {
+            self.tlsContext = nil
+        }
+    }
+}
+
+/// The identity of a connection pool: same origin and same trust settings share connections.
+struct UpstreamKey: Hashable, Sendable, CustomStringConvertible {
+    var host: String
+    var port: Int
+    var tls: Bool
+    var caFile: String?
+
+    var description: String { "\(self.tls ? "https" : "http")://\(self.host):\(self.port)" }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,83 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SluiceLLM
+import SluicePolicy
+
+/// The operator's listener: `/healthz`, `/readyz`, `/metrics`, `/config`.
+///
+/// Off the request path, so it is written with `NIOAsyncChannel` and structured concurrency.
+struct AdminServer {
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    let gateway: GatewayState
+    let isReady: @Sendable () -> Bool
+
+    func bind(host: String, port: Int, group: any EventLoopGroup) async throws -> NIOAsyncChannel<Connection, Never> {
+        try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try Connection(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+
+    /// Serves connections until the listener closes.
+    func serve(_ listener: NIOAsyncChannel<Connection, Never>) async {
+        try? await listener.executeThenClose { inbound in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await connection in inbound {
+                    group.addTask { await self.handle(connection) }
+                }
+            }
+        }
+    }
+
+    private func handle(_ connection: Connection) async {
+        try? await connection.executeThenClose { inbound, outbound in
+            var head: HTTPRequestHead?
+            for try await part in inbound {
+                switch part {
+                case .head(let requestHead): head = requestHead
+                case .body: break
+                case .end:
+                    guard let requestHead = head else { continue }
+                    let (status, contentType, body) = self.answer(requestHead)
+                    var headers = HTTPHeaders()
+                    headers.add(name: "content-type", value: contentType)
+                    headers.add(name: "content-length", value: String(body.utf8.count))
+                    try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
+                    try await outbound.write(.body(.byteBuffer(ByteBuffer(string: body))))
+                    try await outbound.write(.end(nil))
+                    if !requestHead.isKeepAlive { return }
+                }
+            }
+        }
+    }
+
+    func answer(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String, String) {
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        guard head.method == .GET || head.method == .HEAD else {
+            return (.methodNotAllowed, "text/plain", "only GET is served here\n")
+        }
+        switch path {
+        case "/healthz":
+            return (.ok, "text/plain", "ok\n")
+        case "/readyz":
+            return self.isReady() ? (.ok, "text/plain", "ready\n") : (.serviceUnavailable, "text/plain", "not ready\n")
+        case "/metrics":
+            return (.ok, "text/plain; version=0.0.4; charset=utf-8", self.gateway.metrics.render())
+        case "/config":
+            let snapshot = self.gateway.snapshot
+            let body =
+                "{\"sha256\":\(JSONText.quoted(snapshot.loaded.sha256)),"
+                + "\"loaded_at\":\(JSONText.quoted(ISO8601.format(snapshot.loadedAt))),"
+                + "\"policy\":\(snapshot.loaded.redactedJSON())}\n"
+            return (.ok, "application/json", body)
+        default:
+            return (.notFound, "text/plain", "not found: \(path); try /healthz, /readyz, /metrics, /config\n")
+        }
+    }
+}

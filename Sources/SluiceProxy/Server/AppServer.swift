@@ -1,0 +1,84 @@
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOHTTP2
+import NIOPosix
+
+/// The app-facing listener: HTTP/1.1 and h2c on one plaintext port.
+///
+/// Each accepted connection starts with an ``HTTPVersionSniffer``; HTTP/1.1 connections get NIO's server
+/// pipeline and one ``RequestHandler``, HTTP/2 connections get NIO's HTTP/2 handler, a connection manager
+/// for graceful GOAWAY, and a ``RequestHandler`` per stream behind an HTTP/1 codec.
+enum AppServer {
+    static func bind(
+        host: String,
+        port: Int,
+        group: any EventLoopGroup,
+        gateway: GatewayState,
+        quiescing: ServerQuiescingHelper,
+        drainTimeout: TimeAmount
+    ) async throws -> any Channel {
+        try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sniffer = HTTPVersionSniffer { channel, version in
+                        let loop = gateway.loopContext(for: channel.eventLoop)
+                        switch version {
+                        case .http1:
+                            try configureHTTP1(channel: channel, gateway: gateway, loop: loop)
+                        case .http2:
+                            try configureHTTP2(channel: channel, gateway: gateway, loop: loop, drainTimeout: drainTimeout)
+                        }
+                    }
+                    try channel.pipeline.syncOperations.addHandler(sniffer)
+                }
+            }
+            .bind(host: host, port: port)
+            .get()
+    }
+
+    private static func configureHTTP1(channel: any Channel, gateway: GatewayState, loop: LoopContext) throws {
+        let sync = channel.pipeline.syncOperations
+        try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+        try sync.addHandler(RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/1.1"))
+    }
+
+    private static func configureHTTP2(
+        channel: any Channel,
+        gateway: GatewayState,
+        loop: LoopContext,
+        drainTimeout: TimeAmount
+    ) throws {
+        let sync = channel.pipeline.syncOperations
+        let manager = NIOHTTP2ServerConnectionManagementHandler(
+            eventLoop: channel.eventLoop,
+            configuration: .init(maxIdleTime: nil, maxAge: nil, maxGraceTime: drainTimeout, keepalive: nil)
+        )
+        var connection = NIOHTTP2Handler.ConnectionConfiguration()
+        connection.initialSettings = [
+            HTTP2Setting(parameter: .maxConcurrentStreams, value: 256),
+        ]
+        _ = try sync.configureHTTP2Pipeline(
+            mode: .server,
+            connectionConfiguration: connection,
+            streamConfiguration: .init(),
+            streamDelegate: manager.http2StreamDelegate
+        ) { stream in
+            stream.eventLoop.makeCompletedFuture {
+                let streamSync = stream.pipeline.syncOperations
+                try streamSync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                try streamSync.addHandler(RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/2"))
+            }
+        }
+        try sync.addHandler(manager)
+    }
+}

@@ -1,0 +1,108 @@
+public import CoreMetrics
+public import Prometheus
+
+/// The gateway's metrics, registered in one Prometheus registry that `/metrics` renders.
+///
+/// Each gateway owns its registry (not the process-global `MetricsSystem`), so several gateways in one
+/// test process never mix their counts. Metric objects are created through swift-metrics' API with this
+/// registry's factory and cached per label set by ``LoopMetrics`` on each event loop.
+public final class GatewayMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    let factory: PrometheusMetricsFactory
+
+    public init() {
+        self.registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: self.registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
+            .seconds(5), .seconds(10), .seconds(30), .seconds(60),
+        ]
+        self.factory = factory
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func render() -> String {
+        self.registry.emitToString()
+    }
+
+    func requestCounter(model: String, provider: String, status: Int) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(
+            label: "sluice_requests_total",
+            dimensions: [("model", model), ("provider", provider), ("status", String(status))],
+            factory: self.factory
+        )
+    }
+
+    func latencyTimer(model: String, provider: String) -> CoreMetrics.Timer {
+        CoreMetrics.Timer(
+            label: "sluice_request_duration_seconds",
+            dimensions: [("model", model), ("provider", provider)],
+            preferredDisplayUnit: .seconds,
+            factory: self.factory
+        )
+    }
+
+    func tokenCounter(model: String, provider: String, kind: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(
+            label: "sluice_tokens_total",
+            dimensions: [("model", model), ("provider", provider), ("kind", kind)],
+            factory: self.factory
+        )
+    }
+
+    func upstreamConnectionsCounter(provider: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: "sluice_upstream_connections_opened_total", dimensions: [("provider", provider)], factory: self.factory)
+    }
+}
+
+/// Per-event-loop cache of metric handles, so the request path pays a dictionary lookup on its own loop
+/// instead of the registry's lock for every request.
+final class LoopMetrics {
+    private struct Key: Hashable {
+        var model: String
+        var provider: String
+        var status: Int
+    }
+    private let metrics: GatewayMetrics
+    private var requestCounters: [Key: CoreMetrics.Counter] = [:]
+    private var timers: [Key: CoreMetrics.Timer] = [:]
+    private var tokenCounters: [Key: (prompt: CoreMetrics.Counter, completion: CoreMetrics.Counter)] = [:]
+
+    init(metrics: GatewayMetrics) {
+        self.metrics = metrics
+    }
+
+    func record(model: String, provider: String, status: Int, latencyNanoseconds: Int64, promptTokens: Int?, completionTokens: Int?) {
+        let key = Key(model: model, provider: provider, status: status)
+        if let counter = self.requestCounters[key] {
+            counter.increment()
+        } else {
+            let counter = self.metrics.requestCounter(model: model, provider: provider, status: status)
+            self.requestCounters[key] = counter
+            counter.increment()
+        }
+        let modelKey = Key(model: model, provider: provider, status: 0)
+        if let timer = self.timers[modelKey] {
+            timer.recordNanoseconds(latencyNanoseconds)
+        } else {
+            let timer = self.metrics.latencyTimer(model: model, provider: provider)
+            self.timers[modelKey] = timer
+            timer.recordNanoseconds(latencyNanoseconds)
+        }
+        if promptTokens != nil || completionTokens != nil {
+            let counters: (prompt: CoreMetrics.Counter, completion: CoreMetrics.Counter)
+            if let cached = self.tokenCounters[modelKey] {
+                counters = cached
+            } else {
+                counters = (
+                    self.metrics.tokenCounter(model: model, provider: provider, kind: "prompt"),
+                    self.metrics.tokenCounter(model: model, provider: provider, kind: "completion")
+                )
+                self.tokenCounters[modelKey] = counters
+            }
+            if let promptTokens { counters.prompt.increment(by: promptTokens) }
+            if let completionTokens { counters.completion.increment(by: completionTokens) }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import NIOCore
+import NIOHTTP1
+
+/// One request on its way to a provider: the bytes to send, who to tell about the answer, and how far it got.
+///
+/// Loop-bound: created, driven and finished on the event loop of the app channel that made it.
+final class UpstreamCall {
+    let endpoint: UpstreamEndpoint
+    let head: HTTPRequestHead
+    let body: ByteBuffer
+    /// Cleared once the outcome is delivered, so no channel or handler outlives the exchange through it.
+    private(set) var delegate: (any UpstreamResponseDelegate)?
+    /// Attempts made; a broken pooled connection earns exactly one more.
+    var attempts = 0
+    /// Whether any response byte arrived; after that a failure is never retried.
+    var receivedHead = false
+    var isFinished: Bool { self.delegate == nil }
+    /// Set while the call is bound to a connection or stream, so the app leaving can cut it.
+    var cancelHook: (() -> Void)?
+    /// Set by the handler carrying the call: asks it to read again once the app can take bytes.
+    var resumeReading: (() -> Void)?
+    /// The waiting-for-a-connection timer.
+    var queueTimeout: Scheduled<Void>?
+
+    init(endpoint: UpstreamEndpoint, head: HTTPRequestHead, body: ByteBuffer, delegate: any UpstreamResponseDelegate) {
+        self.endpoint = endpoint
+        self.head = head
+        self.body = body
+        self.delegate = delegate
+    }
+
+    func deliverHead(_ head: HTTPResponseHead) {
+        self.receivedHead = true
+        self.delegate?.upstreamHead(head)
+    }
+
+    func deliverBody(_ buffer: ByteBuffer) {
+        self.delegate?.upstreamBody(buffer)
+    }
+
+    func deliverReadComplete() {
+        self.delegate?.upstreamReadComplete()
+    }
+
+    func finish() {
+        let delegate = self.delegate
+        self.release()
+        delegate?.upstreamEnd()
+    }
+
+    func fail(_ error: UpstreamError) {
+        let delegate = self.delegate
+        self.release()
+        delegate?.upstreamFailed(error)
+    }
+
+    /// The app went away: drop the delegate and cut whatever carries the request.
+    func cancel() {
+        guard !self.isFinished else { return }
+        let hook = self.cancelHook
+        self.release()
+        hook?()
+    }
+
+    var downstreamWritable: Bool { self.delegate?.downstreamWritable ?? true }
+
+    private func release() {
+        self.delegate = nil
+        self.cancelHook = nil
+        self.resumeReading = nil
+        self.queueTimeout?.cancel()
+        self.queueTimeout = nil
+    }
+}

@@ -1,0 +1,231 @@
+import NIOCore
+import NIOHTTP1
+import NIOHTTP2
+
+/// Keep-alive connections to providers for one event loop, touched only on that loop (so: no locks).
+///
+/// Duties:
+/// - reuse an idle HTTP/1.1 connection, or open a stream on the origin's HTTP/2 connection;
+/// - open new connections up to the provider's per-host cap, and queue calls beyond it;
+/// - evict connections that closed, broke or idled out, and retry a call once on a fresh connection
+///   when its request could not be sent at all;
+/// - fail a call that waited for a connection longer than its first-byte timeout.
+final class UpstreamPool {
+    private let eventLoop: any EventLoop
+    private var hosts: [UpstreamKey: HostPool] = [:]
+    /// Told each time a connection is opened, for the connections metric.
+    var onConnectionOpened: ((UpstreamEndpoint) -> Void)?
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    /// Sends `call` as soon as a connection is free; its delegate hears the outcome.
+    func execute(_ call: UpstreamCall) {
+        let host = self.host(for: call.endpoint)
+        self.enqueue(call, in: host, atFront: false)
+        self.dispatch(host)
+    }
+
+    /// Closes every pooled connection (shutdown).
+    func closeAll() {
+        for host in self.hosts.values {
+            for connection in host.idle { connection.channel.close(promise: nil) }
+            host.http2?.channel.close(promise: nil)
+        }
+    }
+
+    private func host(for endpoint: UpstreamEndpoint) -> HostPool {
+        if let host = self.hosts[endpoint.key] { return host }
+        let host = HostPool(endpoint: endpoint)
+        self.hosts[endpoint.key] = host
+        return host
+    }
+
+    private func enqueue(_ call: UpstreamCall, in host: HostPool, atFront: Bool) {
+        if atFront {
+            host.waiters.prepend(call)
+        } else {
+            host.waiters.append(call)
+        }
+        if call.queueTimeout == nil {
+            let limit = call.endpoint.firstByteTimeout
+            call.queueTimeout = self.eventLoop.assumeIsolated().scheduleTask(in: limit) { [weak self, weak host] in
+                guard let self, let host else { return }
+                call.queueTimeout = nil
+                call.fail(.timeout(host: call.endpoint.key.host, phase: "connection", after: limit))
+                self.dispatch(host)
+            }
+        }
+    }
+
+    private func dispatch(_ host: HostPool) {
+        while let call = host.waiters.first {
+            if call.isFinished {
+                host.waiters.removeFirst()
+                continue
+            }
+            if let connection = host.http2, connection.usable, connection.channel.isActive {
+                host.waiters.removeFirst()
+                self.startStream(call, on: connection, host: host)
+                continue
+            }
+            if let connection = self.popIdle(host) {
+                host.waiters.removeFirst()
+                self.startRequest(call, on: connection, host: host)
+                continue
+            }
+            break
+        }
+        let pending = host.waiters.reduce(0) { $0 + ($1.isFinished ? 0 : 1) }
+        guard pending > 0 else { return }
+        if host.speaksHTTP2 {
+            if host.connecting == 0 && host.http2 == nil { self.connect(host) }
+            return
+        }
+        let room = host.endpoint.maxConnections - host.open - host.connecting
+        let wanted = min(room, pending - host.connecting)
+        if wanted > 0 {
+            for _ in 0..<wanted { self.connect(host) }
+        }
+    }
+
+    private func popIdle(_ host: HostPool) -> UpstreamConnection? {
+        while let connection = host.idle.popLast() {
+            if connection.canTakeRequest { return connection }
+        }
+        return nil
+    }
+
+    private func connect(_ host: HostPool) {
+        host.connecting += 1
+        let endpoint = host.endpoint
+        UpstreamConnector.connect(to: endpoint, on: self.eventLoop).assumeIsolated().whenComplete { result in
+            host.connecting -= 1
+            switch result {
+            case .success(let connection):
+                host.open += 1
+                self.onConnectionOpened?(endpoint)
+                connection.channel.closeFuture.assumeIsolated().whenComplete { _ in
+                    host.open -= 1
+                    connection.usable = false
+                    host.idle.removeAll { $0 === connection }
+                    if host.http2 === connection { host.http2 = nil }
+                    self.dispatch(host)
+                }
+                if connection.isHTTP2 {
+                    host.speaksHTTP2 = true
+                    host.http2 = connection
+                } else {
+                    host.idle.append(connection)
+                }
+            case .failure(let error):
+                let reason = UpstreamConnector.classify(error, host: endpoint.key.host, endpoint: endpoint)
+                if let index = host.waiters.firstIndex(where: { !$0.isFinished }) {
+                    let call = host.waiters.remove(at: index)
+                    call.fail(reason)
+                }
+            }
+            self.dispatch(host)
+        }
+    }
+
+    private func startRequest(_ call: UpstreamCall, on connection: UpstreamConnection, host: HostPool) {
+        guard case .http1(let handler) = connection.mode else { return }
+        connection.busy = true
+        call.attempts += 1
+        call.queueTimeout?.cancel()
+        call.queueTimeout = nil
+        handler.onResponseComplete = { [weak self] reusable in
+            connection.busy = false
+            if reusable && connection.usable && connection.channel.isActive {
+                host.idle.append(connection)
+            } else {
+                connection.usable = false
+                connection.channel.close(promise: nil)
+            }
+            self?.dispatch(host)
+        }
+        handler.onUnusable = {
+            connection.usable = false
+        }
+        handler.onNotSent = { [weak self] call in
+            // The request never left: a pooled connection that had died. Retry once on another.
+            guard let self, call.attempts < 2 else { return false }
+            self.enqueue(call, in: host, atFront: true)
+            self.eventLoop.assumeIsolated().execute { self.dispatch(host) }
+            return true
+        }
+        call.cancelHook = {
+            handler.detach()
+            connection.usable = false
+            connection.channel.close(promise: nil)
+        }
+        handler.start(call)
+    }
+
+    private func startStream(_ call: UpstreamCall, on connection: UpstreamConnection, host: HostPool) {
+        guard case .http2(let multiplexer) = connection.mode else { return }
+        call.attempts += 1
+        call.queueTimeout?.cancel()
+        call.queueTimeout = nil
+        let hostName = call.endpoint.key.host
+        let idleTimeout = call.endpoint.idleTimeout
+        multiplexer.createStreamChannel { stream in
+            stream.eventLoop.makeCompletedFuture {
+                let sync = stream.pipeline.syncOperations
+                try sync.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .https))
+                try sync.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                try sync.addHandler(UpstreamResponseHandler(host: hostName))
+            }
+        }.assumeIsolated().whenComplete { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .success(let stream):
+                guard !call.isFinished,
+                    let handler = try? stream.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
+                else {
+                    stream.close(promise: nil)
+                    return
+                }
+                handler.onNotSent = { call in
+                    guard call.attempts < 2 else { return false }
+                    self.enqueue(call, in: host, atFront: true)
+                    self.eventLoop.assumeIsolated().execute { self.dispatch(host) }
+                    return true
+                }
+                call.cancelHook = {
+                    handler.detach()
+                    stream.close(promise: nil)
+                }
+                handler.start(call)
+            case .failure:
+                // No stream could be opened (GOAWAY, connection gone): nothing was sent.
+                connection.usable = false
+                if host.http2 === connection { host.http2 = nil }
+                connection.channel.close(promise: nil)
+                if call.attempts < 2 {
+                    self.enqueue(call, in: host, atFront: true)
+                    self.dispatch(host)
+                } else {
+                    call.fail(.closed(host: hostName, afterHead: false))
+                }
+            }
+        }
+    }
+}
+
+/// The connections and waiting calls of one origin.
+final class HostPool {
+    let endpoint: UpstreamEndpoint
+    var idle: [UpstreamConnection] = []
+    var http2: UpstreamConnection?
+    var speaksHTTP2 = false
+    var open = 0
+    var connecting = 0
+    var waiters = CircularBuffer<UpstreamCall>()
+
+    init(endpoint: UpstreamEndpoint) {
+        self.endpoint = endpoint
+    }
+}

@@ -1,0 +1,203 @@
+import NIOCore
+import NIOHTTP1
+
+/// The last handler of an upstream pipeline (an HTTP/1.1 connection or one HTTP/2 stream).
+///
+/// Duties, in order:
+/// 1. Write a call's request as head, body and end with a single flush, so the request leaves in one `writev`.
+/// 2. Time the wait for the response head (`first_byte`) and the gaps between body reads (`idle`).
+/// 3. Relay response parts to the call as they are read, and tell the owner when the response ended.
+/// 4. Hold back reads while the app cannot take more bytes (back-pressure), and resume when it can.
+/// 5. Turn resets, closes and parse errors into one failure for the call in flight.
+final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    /// Told when a response ended whole: whether the connection may carry another request.
+    var onResponseComplete: ((_ reusable: Bool) -> Void)?
+    /// Told when the channel may not be used again (closed, broken, timed out).
+    var onUnusable: (() -> Void)?
+    /// Offered a call whose request never reached the socket; true if the owner will retry it elsewhere.
+    var onNotSent: ((UpstreamCall) -> Bool)?
+
+    private let host: String
+    private var call: UpstreamCall?
+    private var context: ChannelHandlerContext?
+    private var pendingRead = false
+    /// Whether the current request was handed to the socket whole.
+    private var requestSent = false
+    private var responseKeepAlive = true
+    private var firstByteTimer: Scheduled<Void>?
+    private var idleCheck: Scheduled<Void>?
+    private var lastReadAt = NIODeadline.now()
+
+    init(host: String) {
+        self.host = host
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // Keeping the context past removal leaks it (and its channel) once per stream.
+        self.context = nil
+        self.cancelTimers()
+    }
+
+    /// Sends `call`'s request: head, body and end in one flush.
+    func start(_ call: UpstreamCall) {
+        guard let context = self.context else {
+            self.failOrRetry(call, .closed(host: self.host, afterHead: false))
+            return
+        }
+        self.call = call
+        self.requestSent = false
+        self.responseKeepAlive = true
+        call.resumeReading = { [weak self] in self?.resumeReading() }
+        context.write(self.wrapOutboundOut(.head(call.head)), promise: nil)
+        if call.body.readableBytes > 0 {
+            context.write(self.wrapOutboundOut(.body(.byteBuffer(call.body))), promise: nil)
+        }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolated().whenComplete { [weak self] result in
+            guard let self, self.call === call else { return }
+            switch result {
+            case .success:
+                self.requestSent = true
+            case .failure:
+                self.call = nil
+                self.cancelTimers()
+                self.onUnusable?()
+                self.failOrRetry(call, .closed(host: self.host, afterHead: false))
+                self.context?.close(promise: nil)
+            }
+        }
+        context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: promise)
+        let timeout = call.endpoint.firstByteTimeout
+        self.firstByteTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
+            self?.timedOut(phase: "first_byte", after: timeout)
+        }
+    }
+
+    /// A request that never reached the socket may go to another connection; anything else fails.
+    private func failOrRetry(_ call: UpstreamCall, _ error: UpstreamError) {
+        if !self.requestSent, !call.receivedHead, let retry = self.onNotSent, retry(call) { return }
+        call.fail(error)
+    }
+
+    /// The call's app went away: drop it so nothing more is relayed. The owner closes the channel.
+    func detach() {
+        self.call = nil
+        self.cancelTimers()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let call = self.call else { return }
+        switch self.unwrapInboundIn(data) {
+        case .head(let head):
+            // 1xx interim responses are not the answer.
+            if head.status.code >= 100 && head.status.code < 200 && head.status != .switchingProtocols { return }
+            self.firstByteTimer?.cancel()
+            self.firstByteTimer = nil
+            self.responseKeepAlive = head.isKeepAlive
+            self.lastReadAt = .now()
+            self.scheduleIdleCheck(in: call.endpoint.idleTimeout)
+            call.deliverHead(head)
+        case .body(let buffer):
+            self.lastReadAt = .now()
+            call.deliverBody(buffer)
+        case .end:
+            self.cancelTimers()
+            self.call = nil
+            let reusable = self.responseKeepAlive
+            call.finish()
+            self.onResponseComplete?(reusable)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.call?.deliverReadComplete()
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let call = self.call, !call.downstreamWritable {
+            self.pendingRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    private func resumeReading() {
+        guard self.pendingRead, let context = self.context else { return }
+        self.pendingRead = false
+        context.read()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.cancelTimers()
+        self.onUnusable?()
+        if let call = self.call {
+            self.call = nil
+            self.failOrRetry(call, .closed(host: self.host, afterHead: call.receivedHead))
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.cancelTimers()
+        self.onUnusable?()
+        if let call = self.call {
+            self.call = nil
+            if error is HTTPParserError {
+                call.fail(.malformed(host: self.host, reason: "the provider's response is not valid HTTP (\(error))"))
+            } else {
+                self.failOrRetry(call, .closed(host: self.host, afterHead: call.receivedHead))
+            }
+        }
+        context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent, self.call == nil {
+            // Idle in the pool past the provider's idle timeout: close rather than reuse a stale socket.
+            self.onUnusable?()
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func scheduleIdleCheck(in delay: TimeAmount) {
+        guard let context = self.context else { return }
+        self.idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
+            guard let self, let call = self.call else { return }
+            let idle = call.endpoint.idleTimeout
+            let quiet = NIODeadline.now() - self.lastReadAt
+            if quiet >= idle {
+                self.timedOut(phase: "idle", after: idle)
+            } else {
+                self.scheduleIdleCheck(in: idle - quiet)
+            }
+        }
+    }
+
+    private func timedOut(phase: String, after: TimeAmount) {
+        self.cancelTimers()
+        self.onUnusable?()
+        if let call = self.call {
+            self.call = nil
+            call.fail(.timeout(host: self.host, phase: phase, after: after))
+        }
+        self.context?.close(promise: nil)
+    }
+
+    private func cancelTimers() {
+        self.firstByteTimer?.cancel()
+        self.firstByteTimer = nil
+        self.idleCheck?.cancel()
+        self.idleCheck = nil
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+import ServiceLifecycle
+import SluicePolicy
+import SluiceProxy
+import UnixSignals
+
+/// `sluice run`: serves the app API under a policy until SIGTERM or SIGINT, then drains and exits 0.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the gateway.")
+
+    @Option(name: .long, help: "The policy file (default: $SLUICE_POLICY, else the embedded quickstart policy).")
+    var policy: String?
+
+    @Option(name: .long, help: "This sidecar's workload (default: $SLUICE_WORKLOAD).")
+    var workload: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        var logger = Logger(label: "sluice")
+        let environment = ProcessInfo.processInfo.environment
+        let path = self.policy ?? environment["SLUICE_POLICY"]
+        if let workload = self.workload ?? environment["SLUICE_WORKLOAD"] {
+            logger[metadataKey: "workload"] = .string(workload)
+        }
+        let loaded: LoadedPolicy
+        do {
+            if let path {
+                loaded = try PolicyLoader.load(path: path)
+            } else {
+                loaded = try PolicyLoader.load(yaml: QuickstartPolicy.yaml, file: "<quickstart>", environment: .process)
+            }
+        } catch {
+            for issue in error.issues {
+                logger.error("policy error", metadata: ["problem": .string(issue.description)])
+            }
+            throw ExitCode(1)
+        }
+        let gateway: Gateway
+        do {
+            gateway = try Gateway(loaded: loaded, logger: logger)
+        } catch {
+            logger.error("policy error", metadata: ["problem": .string("\(path ?? "<quickstart>"): \(error)")])
+            throw ExitCode(1)
+        }
+        logger.info("starting", metadata: ["policy": .string(path ?? "<quickstart>"), "version": .string(SluiceVersion.text)])
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: gateway)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        do {
+            try await group.run()
+        } catch {
+            logger.error("stopped on error", metadata: ["error": .string("\(error)")])
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SluicePolicy
+import SluiceProxy
+
+/// A gateway started in-process on ephemeral ports under a policy written by the test.
+struct TestGateway {
+    let gateway: Gateway
+    let appPort: Int
+    let adminPort: Int?
+
+    static func start(policy yaml: String, environment: PolicyEnvironment = .inMemory()) async throws -> TestGateway {
+        let loaded = try PolicyLoader.load(yaml: yaml, file: "test.yaml", environment: environment)
+        let gateway = try Gateway(loaded: loaded, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let addresses = try await gateway.start()
+        return TestGateway(gateway: gateway, appPort: addresses.app.port!, adminPort: addresses.admin?.port)
+    }
+
+    /// A policy with one OpenAI-compatible provider at `port` and a mock provider.
+    static func policy(providerPort: Int, extraProvider: String = "", extraServer: String = "") -> String {
+        """
+        version: 1
+        listen:
+          app: 127.0.0.1:0
+          admin: 127.0.0.1:0
+        server:
+          event_loop_threads: 1
+          max_body: 64KiB
+        \(extraServer)
+        providers:
+          upstream:
+            type: openai
+            base_url: http://127.0.0.1:\(providerPort)/v1
+            api_key: { env: TEST_PROVIDER_KEY }
+            timeouts: { connect: 1s, first_byte: 1s, idle: 1s }
+          demo:
+            type: mock
+        \(extraProvider)
+        models:
+          gpt-4o-mini:
+            targets: [ { provider: upstream } ]
+          renamed:
+            targets: [ { provider: upstream, model: gpt-5-nano } ]
+          mock-model:
+            targets: [ { provider: demo } ]
+        """
+    }
+
+    static let environment = PolicyEnvironment.inMemory(variables: ["TEST_PROVIDER_KEY": "sk-provider-secret"])
+
+    func client() async throws -> TestClient {
+        try await TestClient(port: self.appPort, group: MultiThreadedEventLoopGroup.singleton)
+    }
+
+    func stop() async {
+        await self.gateway.shutdown()
+    }
+}

@@ -1,0 +1,156 @@
+"""HTTP/2 with prior knowledge (h2c) on the app port, with curl, nghttp and h2load."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import threading
+
+import pytest
+
+import policies
+import wire
+
+TIMEOUT_SECONDS = 30
+CHAT_PATH = "/v1/chat/completions"
+
+
+@pytest.fixture
+def body_file(tmp_path):
+    def write(content: bytes):
+        path = tmp_path / f"body-{len(list(tmp_path.iterdir()))}.json"
+        path.write_bytes(content)
+        return path
+
+    return write
+
+
+def _run(*command: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS)
+    assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{result.stderr.decode()}"
+    return result
+
+
+def _curl_h2(url: str, body_path, out_path) -> tuple[str, str]:
+    """POSTs over h2c; returns (HTTP version, response head)."""
+    result = _run(
+        "curl", "-sS", "--http2-prior-knowledge", "-o", str(out_path), "-D", "-", "-w", "%{http_version}",
+        "-H", "content-type: application/json", "-H", f"authorization: Bearer {policies.APP_KEY}",
+        "--data-binary", f"@{body_path}", url,
+    )  # fmt: skip
+    head, _, version = result.stdout.decode().rpartition("\r\n\r\n")
+    return version, head
+
+
+@pytest.mark.parametrize("name", ["openai-chat-basic-byte-exact", "openai-chat-streaming-usage", "openai-embeddings-float"])
+def test_curl_h2c_round_trip(sluice, provider, body_file, tmp_path, name):
+    recording = wire.load(name)
+    provider.serve(recording)
+    out = tmp_path / "out"
+
+    version, head = _curl_h2(f"http://127.0.0.1:{sluice.app_port}{recording.path}", body_file(recording.request_body), out)
+
+    assert version == "2"
+    assert head.startswith("HTTP/2 200")
+    assert f"content-type: {recording.headers['content-type']}" in head.lower()
+    assert out.read_bytes() == recording.body
+    assert provider.last_request().body == recording.request_body
+
+
+def test_curl_h2c_mock_provider(sluice, body_file, tmp_path):
+    body = body_file(b'{"model":"%s","messages":[{"role":"user","content":"hello over h2"}]}' % policies.MOCK_CHAT_MODEL.encode())
+    out = tmp_path / "out"
+
+    version, head = _curl_h2(f"http://127.0.0.1:{sluice.app_port}{CHAT_PATH}", body, out)
+
+    assert (version, head.split("\r\n")[0]) == ("2", "HTTP/2 200")
+    assert "hello over h2" in json.loads(out.read_bytes())["choices"][0]["message"]["content"]
+
+
+def test_nghttp_round_trip(sluice, provider, body_file):
+    recording = wire.load("openai-chat-basic-byte-exact")
+    provider.serve(recording)
+
+    result = _run(
+        "nghttp", "-d", str(body_file(recording.request_body)), "-H", "content-type: application/json",
+        f"http://127.0.0.1:{sluice.app_port}{CHAT_PATH}",
+    )  # fmt: skip
+
+    assert result.stdout == recording.body
+
+
+def test_50_concurrent_streams_on_one_connection_with_nghttp(sluice, provider, body_file):
+    recording = wire.load("openai-chat-basic-byte-exact")
+    provider.serve(recording)
+
+    result = _run(
+        "nghttp", "-m", "50", "--stat", "-d", str(body_file(recording.request_body)),
+        "-H", "content-type: application/json", f"http://127.0.0.1:{sluice.app_port}{CHAT_PATH}",
+    )  # fmt: skip
+
+    rows = re.findall(rb"^\s*\d+\s+\S+\s+\S+\s+\S+\s+(\d+)\s+(\d+)\s+/v1/chat/completions$", result.stdout, re.M)
+    assert len(rows) == 50, result.stdout[-3000:]
+    assert all(code == b"200" and int(size) == len(recording.body) for code, size in rows), rows
+    assert len(provider.requests) == 50
+    assert all(request.body == recording.request_body for request in provider.requests)
+
+
+@pytest.mark.parametrize("upstream", ["recording", "mock"])
+def test_50_concurrent_streams_on_one_connection_with_h2load(sluice, provider, body_file, tmp_path, upstream):
+    if upstream == "recording":
+        recording = wire.load("openai-chat-basic-byte-exact")
+        provider.serve(recording)
+        request_body, expected = recording.request_body, recording.body
+    else:
+        request_body = b'{"model":"%s","messages":[{"role":"user","content":"fifty"}]}' % policies.MOCK_CHAT_MODEL.encode()
+        _curl_h2(f"http://127.0.0.1:{sluice.app_port}{CHAT_PATH}", body_file(request_body), tmp_path / "one")
+        expected = (tmp_path / "one").read_bytes()
+
+    result = _run(
+        "h2load", "-n", "50", "-c", "1", "-m", "50", "-d", str(body_file(request_body)),
+        "-H", "content-type: application/json", f"http://127.0.0.1:{sluice.app_port}{CHAT_PATH}",
+    )  # fmt: skip
+
+    output = result.stdout.decode()
+    assert "Application protocol: h2c" in output
+    assert "requests: 50 total, 50 started, 50 done, 50 succeeded, 0 failed, 0 errored, 0 timeout" in output, output
+    assert "status codes: 50 2xx, 0 3xx, 0 4xx, 0 5xx" in output, output
+    data_bytes = int(re.search(r"\((\d+)\) data", output).group(1))
+    assert data_bytes == 50 * len(expected), output
+    if upstream == "recording":
+        assert len(provider.requests) == 50
+
+
+def test_h2c_stream_is_relayed_chunk_by_chunk(sluice, provider, body_file):
+    recording = wire.load("openai-chat-streaming-usage")
+    first = recording.sse_events()[0]
+    gate = threading.Event()
+    provider.serve(recording, gate)
+    curl = subprocess.Popen(
+        [
+            "curl", "-sS", "-N", "--http2-prior-knowledge", "--max-time", "20",
+            "-H", "content-type: application/json", "--data-binary", f"@{body_file(recording.request_body)}",
+            f"http://127.0.0.1:{sluice.app_port}{recording.path}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        received = b""
+        while len(received) < len(first):
+            # curl gives up after --max-time, so a proxy that buffers ends this read with EOF.
+            data = os.read(curl.stdout.fileno(), 65536)
+            assert data, f"curl ended after {len(received)} bytes: {curl.stderr.read().decode()}"
+            received += data
+        assert received == first
+        gate.set()
+        received += curl.stdout.read()
+        assert curl.wait(TIMEOUT_SECONDS) == 0
+        assert received == recording.body
+    finally:
+        gate.set()
+        if curl.poll() is None:
+            curl.kill()
+            curl.wait()

@@ -22,11 +22,11 @@ struct APIErrorTests {
         Case(name: "missing model", method: .POST, path: "/v1/chat/completions", body: #"{"messages":[{"role":"user","content":"x"}]}"#,
              status: 400, fragments: [#""param":"model""#]),
         Case(name: "mistyped model", method: .POST, path: "/v1/chat/completions", body: #"{"model":42,"messages":[]}"#,
-             status: 400, fragments: [#""param":"model""#, "must be a string"]),
+             status: 400, fragments: [#""param":"model""#, "expected a string"]),
         Case(name: "missing messages", method: .POST, path: "/v1/chat/completions", body: #"{"model":"gpt-4o-mini"}"#,
              status: 400, fragments: [#""param":"messages""#]),
         Case(name: "mistyped messages", method: .POST, path: "/v1/chat/completions", body: #"{"model":"gpt-4o-mini","messages":"hi"}"#,
-             status: 400, fragments: [#""param":"messages""#, "must be an array"]),
+             status: 400, fragments: [#""param":"messages""#, "expected an array"]),
         Case(name: "unknown model", method: .POST, path: "/v1/chat/completions", body: #"{"model":"gpt-9","messages":[{"role":"user","content":"x"}]}"#,
              status: 404, fragments: [#""code":"model_not_found""#, "gpt-9", "mock-model"]),
         Case(name: "unknown path", method: .POST, path: "/v1/nothing-here", body: "{}",
@@ -35,7 +35,7 @@ struct APIErrorTests {
              status: 405, fragments: ["POST"]),
         Case(name: "body too large", method: .POST, path: "/v1/chat/completions",
              body: #"{"model":"mock-model","messages":[{"role":"user","content":""# + String(repeating: "x", count: 70_000) + #""}]}"#,
-             status: 413, fragments: ["65536"]),
+             status: 413, fragments: ["64 KiB"]),
     ]
 
     @Test("answers with status, envelope and a message naming the cause", arguments: cases)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,9 +16,28 @@ from sluice_process import SluiceProcess, binary_path
 
 
 @pytest.fixture(scope="session", autouse=True)
-def sluice_binary() -> Path:
-    """Fails the run (never skips it) when the binary has not been built."""
-    return binary_path()
+def sluice_binary(tmp_path_factory) -> Iterator[Path]:
+    """A copy of the built binary, so a rebuild during the run cannot change or crash it.
+    Fails the run (never skips it) when the binary has not been built."""
+    copy = tmp_path_factory.mktemp("bin") / "sluice"
+    shutil.copy2(binary_path(), copy)
+    previous = os.environ.get("SLUICE_BIN")
+    os.environ["SLUICE_BIN"] = str(copy)
+    yield copy
+    if previous is None:
+        os.environ.pop("SLUICE_BIN")
+    else:
+        os.environ["SLUICE_BIN"] = previous
+
+
+@pytest.fixture(autouse=True)
+def sluice_still_running(request):
+    """After each test that used the shared Sluice, fails with its output if it has exited."""
+    yield
+    if "sluice" in request.fixturenames:
+        process = request.getfixturevalue("sluice")
+        if process.process.poll() is not None:
+            pytest.fail(f"sluice exited with {process.process.returncode}:\n{process.output()[-5000:]}")
 
 
 @pytest.fixture(scope="session")

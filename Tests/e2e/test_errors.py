@@ -111,13 +111,13 @@ def test_body_over_the_limit_is_refused_without_reading_the_rest(sluice):
 def test_provider_unreachable(sluice, unreachable_url):
     response = _chat(sluice, {"model": policies.UNREACHABLE_MODEL, "messages": MESSAGES})
 
-    _assert_error(response, 502, mentions=["could not connect", _host_port(unreachable_url)])
+    _assert_error(response, 502, mentions=["provider 'unreachable'", _host_port(unreachable_url), "connection refused"])
 
 
-def test_provider_timeout(sluice, silent_url):
+def test_provider_timeout(sluice):
     response = _chat(sluice, {"model": policies.SILENT_MODEL, "messages": MESSAGES})
 
-    _assert_error(response, 504, mentions=["no response", "timeouts.first_byte", _host_port(silent_url)])
+    _assert_error(response, 504, mentions=["provider 'silent' did not start its response", "timeouts.first_byte"])
 
 
 def _host_port(url: str) -> str:

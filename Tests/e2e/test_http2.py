@@ -65,7 +65,7 @@ def test_curl_h2c_mock_provider(sluice, body_file, tmp_path):
 
     version, head = _curl_h2(f"http://127.0.0.1:{sluice.app_port}{CHAT_PATH}", body, out)
 
-    assert (version, head.split("\r\n")[0]) == ("2", "HTTP/2 200")
+    assert (version, head.split("\r\n")[0].strip()) == ("2", "HTTP/2 200")
     assert "hello over h2" in json.loads(out.read_bytes())["choices"][0]["message"]["content"]
 
 

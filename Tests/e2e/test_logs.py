@@ -42,7 +42,7 @@ def test_access_line(sluice, provider):
 
 
 def test_error_gets_an_access_line_too(sluice):
-    response = http_client.post(sluice.app_port, "/v1/chat/completions", {"model": "no-such-model", "messages": []})
+    response = http_client.post(sluice.app_port, "/v1/chat/completions", {"model": "no-such-model", "messages": [{"role": "user", "content": "hi"}]})
 
     access = sluice.access_log(response.header("x-request-id"))
     assert access["status"] == 404

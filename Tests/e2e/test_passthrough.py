@@ -17,7 +17,12 @@ def _relayed_headers(recording: wire.Recording) -> dict[str, str]:
     return {name: value for name, value in recording.headers.items() if name.startswith(("content-type", "x-ratelimit-"))}
 
 
-@pytest.mark.parametrize("recording", wire.openai_recordings(), ids=lambda recording: recording.name)
+# The recorded request without `messages` never reaches a provider: Sluice refuses it itself
+# (test_sluice_refuses_what_openai_refuses below).
+FORWARDED = [recording for recording in wire.openai_recordings() if recording.name != "openai-chat-error-missing-messages"]
+
+
+@pytest.mark.parametrize("recording", FORWARDED, ids=lambda recording: recording.name)
 def test_recording_passes_through_byte_for_byte(sluice, provider, recording):
     provider.serve(recording)
 
@@ -33,6 +38,17 @@ def test_recording_passes_through_byte_for_byte(sluice, provider, recording):
     received = provider.last_request()
     assert (received.method, received.path) == ("POST", recording.path)
     assert received.body == recording.request_body
+
+
+def test_sluice_refuses_what_openai_refuses(sluice, provider):
+    """A chat without messages gets the very error OpenAI gave in the recording, from Sluice."""
+    recording = wire.load("openai-chat-error-missing-messages")
+
+    response = http_client.post(sluice.app_port, recording.path, recording.request_body, APP_HEADERS)
+
+    assert response.status == recording.status
+    assert response.json() == recording.response_json()
+    assert provider.requests == []
 
 
 def test_provider_sees_the_policy_key_from_env_and_never_the_callers(sluice, provider):

@@ -14,7 +14,6 @@ public import SluicePolicy
 public final class Gateway: Service, Sendable {
     public let state: GatewayState
     private let group: MultiThreadedEventLoopGroup
-    private let quiescing: ServerQuiescingHelper
     private let runtime = NIOLockedValueBox(Runtime())
     private let createdAt = NIODeadline.now()
 
@@ -22,6 +21,8 @@ public final class Gateway: Service, Sendable {
         var addresses: GatewayAddresses?
         var adminListener: (any Channel)?
         var adminTask: Task<Void, Never>?
+        /// Dropped before the event loops stop: its deinit touches a loop.
+        var quiescing: ServerQuiescingHelper?
         var ready = false
         var stopped = false
     }
@@ -31,7 +32,6 @@ public final class Gateway: Service, Sendable {
         let snapshot = try PolicySnapshot(loaded)
         let threads = loaded.policy.server.eventLoopThreads ?? CPUQuota.eventLoopThreads()
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        self.quiescing = ServerQuiescingHelper(group: self.group)
         self.state = GatewayState(
             snapshot: snapshot,
             metrics: GatewayMetrics(),
@@ -52,12 +52,14 @@ public final class Gateway: Service, Sendable {
         let policy = self.state.snapshot.loaded.policy
         let logger = self.state.logger
         let drain = TimeAmount(policy.server.drainTimeout)
+        let quiescing = ServerQuiescingHelper(group: self.group)
+        self.runtime.withLockedValue { $0.quiescing = quiescing }
         let app = try await AppServer.bind(
             host: policy.listen.app.host,
             port: policy.listen.app.port,
             group: self.group,
             gateway: self.state,
-            quiescing: self.quiescing,
+            quiescing: quiescing,
             drainTimeout: drain
         )
         logger.info("listening", metadata: ["listener": "app", "address": .string(Self.text(app.localAddress))])
@@ -108,11 +110,10 @@ public final class Gateway: Service, Sendable {
         let logger = self.state.logger
         let drainTimeout = self.state.snapshot.loaded.policy.server.drainTimeout
         logger.info("shutting down", metadata: ["drain_timeout_s": .stringConvertible(Double(drainTimeout.components.seconds))])
-        let drained = self.group.next().makePromise(of: Void.self)
-        self.quiescing.initiateShutdown(promise: drained)
+        let drained = self.stopAccepting()
         let finished = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
-                (try? await drained.futureResult.get()) != nil
+                (try? await drained.get()) != nil
             }
             group.addTask {
                 try? await Task.sleep(for: drainTimeout)
@@ -133,6 +134,22 @@ public final class Gateway: Service, Sendable {
         self.state.closeUpstreamConnections()
         try? await self.group.shutdownGracefully()
         logger.info("stopped")
+    }
+
+    /// Closes the app listener and tells every connection to finish what it has; the future completes
+    /// when all have closed. The quiescing helper is released here, while the loops still run.
+    private func stopAccepting() -> EventLoopFuture<Void> {
+        let drained = self.group.next().makePromise(of: Void.self)
+        let quiescing = self.runtime.withLockedValue { runtime in
+            defer { runtime.quiescing = nil }
+            return runtime.quiescing
+        }
+        if let quiescing {
+            quiescing.initiateShutdown(promise: drained)
+        } else {
+            drained.succeed()
+        }
+        return drained.futureResult
     }
 
     private static func text(_ address: SocketAddress?) -> String {

@@ -26,7 +26,7 @@ final class TestProvider: Sendable {
     let group: MultiThreadedEventLoopGroup
     private let state = NIOLockedValueBox<(received: [Received], connections: Int)>(([], 0))
     private let replyFor: @Sendable (HTTPRequestHead, String) -> Reply
-    private var channel: (any Channel)!
+    private let channel: any Channel
 
     var port: Int { self.channel.localAddress!.port! }
     var received: [Received] { self.state.withLockedValue { $0.received } }
@@ -123,7 +123,7 @@ private final class ProviderHandler: ChannelInboundHandler {
             context.write(self.wrapOutboundOut(.head(head)), promise: nil)
             let loop = context.eventLoop
             let bound = NIOLoopBound((self, context), eventLoop: loop)
-            func send(_ index: Int) {
+            @Sendable func send(_ index: Int) {
                 let (handler, context) = bound.value
                 if index == chunks.count {
                     context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)

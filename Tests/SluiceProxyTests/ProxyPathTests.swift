@@ -168,4 +168,35 @@ struct ProxyPathTests {
         await client.close()
         await gateway.stop()
     }
+
+    @Test("calls beyond the per-host connection cap wait for a free connection instead of opening more")
+    func connectionCap() async throws {
+        let gate = TestProvider.Gate()
+        let provider = try TestProvider { _, _ in .gated(headers: [("content-type", "text/event-stream")], chunks: ["a", "b"], gate: gate) }
+        defer { provider.stop() }
+        let gateway = try await TestGateway.start(
+            policy: TestGateway.policy(providerPort: provider.port, maxConnections: 2),
+            environment: TestGateway.environment
+        )
+        let body = #"{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}"#
+        try await withThrowingTaskGroup(of: TestClient.Response.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    let client = try await gateway.client()
+                    defer { Task { await client.close() } }
+                    // Each response holds its connection until its client has seen the first chunk.
+                    return try await client.send(.POST, "/v1/chat/completions", body: body) { chunk in
+                        if chunk.contains("a") { gate.open() }
+                    }
+                }
+            }
+            for try await response in group {
+                #expect(response.complete)
+                #expect(response.body == "ab")
+            }
+        }
+        #expect(provider.received.count == 4)
+        #expect(provider.acceptedConnections == 2)
+        await gateway.stop()
+    }
 }

@@ -41,6 +41,18 @@ def test_access_line(sluice, provider):
     assert access["stream"] is False
 
 
+def test_access_line_of_a_mock_answer(sluice):
+    body = {"model": policies.MOCK_CHAT_MODEL, "messages": [{"role": "user", "content": "count my tokens"}]}
+
+    response = http_client.post(sluice.app_port, "/v1/chat/completions", body, APP_HEADERS)
+
+    access = sluice.access_log(response.header("x-request-id"))
+    usage = response.json()["usage"]
+    assert (access["provider"], access["status"], access["stream"]) == ("demo", 200, False)
+    assert access.get("prompt_tokens") == usage["prompt_tokens"], access
+    assert access.get("completion_tokens") == usage["completion_tokens"], access
+
+
 def test_error_gets_an_access_line_too(sluice):
     response = http_client.post(sluice.app_port, "/v1/chat/completions", {"model": "no-such-model", "messages": [{"role": "user", "content": "hi"}]})
 

@@ -18,7 +18,7 @@ struct TestGateway {
     }
 
     /// A policy with one OpenAI-compatible provider at `port` and a mock provider.
-    static func policy(providerPort: Int, extraProvider: String = "", extraServer: String = "") -> String {
+    static func policy(providerPort: Int, maxConnections: Int = 64, extraProvider: String = "", extraServer: String = "") -> String {
         """
         version: 1
         listen:
@@ -34,6 +34,7 @@ struct TestGateway {
             base_url: http://127.0.0.1:\(providerPort)/v1
             api_key: { env: TEST_PROVIDER_KEY }
             timeouts: { connect: 1s, first_byte: 1s, idle: 1s }
+            max_connections: \(maxConnections)
           demo:
             type: mock
         \(extraProvider)

@@ -19,7 +19,8 @@ final class TestProvider: Sendable {
         case silence
         /// Close the connection without answering.
         case hangUp
-        /// Send the head and the first chunk, then each next chunk only when the test releases it.
+        /// Send the head and the first chunk, then each next chunk only when the test releases it; the end
+        /// follows the last chunk at once.
         case gated(headers: [(String, String)], chunks: [String], gate: Gate)
     }
 
@@ -125,12 +126,12 @@ private final class ProviderHandler: ChannelInboundHandler {
             let bound = NIOLoopBound((self, context), eventLoop: loop)
             @Sendable func send(_ index: Int) {
                 let (handler, context) = bound.value
-                if index == chunks.count {
-                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
-                    return
-                }
                 context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: chunks[index])))), promise: nil)
-                gate.whenOpen { loop.execute { send(index + 1) } }
+                if index == chunks.count - 1 {
+                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
+                } else {
+                    gate.whenOpen { loop.execute { send(index + 1) } }
+                }
             }
             send(0)
         }

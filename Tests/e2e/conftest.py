@@ -41,7 +41,7 @@ def sluice_still_running(request):
 
 
 @pytest.fixture(scope="session")
-def sluice_env(tmp_path_factory) -> dict[str, str]:
+def sluice_env() -> dict[str, str]:
     return {policies.ENV_KEY_VARIABLE: policies.ENV_KEY}
 
 

@@ -64,7 +64,8 @@ class Stream:
 
     def __init__(self, port: int, path: str, body: bytes, headers: dict[str, str] | None = None):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT_SECONDS)
-        self.connection.request("POST", path, body=body, headers={"content-type": "application/json", **(headers or {})})
+        all_headers = {"content-type": "application/json", **(headers or {})}
+        self.connection.request("POST", path, body=body, headers=all_headers)
         self.response = self.connection.getresponse()
         self.received = b""
 

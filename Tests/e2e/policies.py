@@ -96,7 +96,7 @@ models:
 """
 
 
-def single_provider_policy(base_url: str, model: str, provider_extra: str = "", key_variable=ENV_KEY_VARIABLE) -> str:
+def single_provider_policy(base_url: str, model: str, provider_extra: str = "") -> str:
     """A policy with one `openai` provider `upstream`; `provider_extra` is indented YAML for it."""
     return f"""\
 version: 1
@@ -110,7 +110,7 @@ providers:
   upstream:
     type: openai
     base_url: {base_url}
-    api_key: {{ env: {key_variable} }}
+    api_key: {{ env: {ENV_KEY_VARIABLE} }}
 {provider_extra}
 models:
   {model}:

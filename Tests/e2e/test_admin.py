@@ -43,7 +43,8 @@ def test_metrics_count_requests_by_model_provider_and_status(sluice, provider):
 
     for _ in range(3):
         assert http_client.post(sluice.app_port, recording.path, recording.request_body, APP_HEADERS).status == 200
-    http_client.post(sluice.app_port, recording.path, {"model": "no-such-model", "messages": [{"role": "user", "content": "hi"}]})
+    unknown = {"model": "no-such-model", "messages": [{"role": "user", "content": "hi"}]}
+    http_client.post(sluice.app_port, recording.path, unknown)
 
     assert _requests_total(sluice, **labels) == before + 3
     assert _requests_total(sluice, status="404") == not_found_before + 1

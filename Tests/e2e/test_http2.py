@@ -33,6 +33,10 @@ def _run(*command: str) -> subprocess.CompletedProcess:
     return result
 
 
+def _mock_chat(prompt: str) -> bytes:
+    return json.dumps({"model": policies.MOCK_CHAT_MODEL, "messages": [{"role": "user", "content": prompt}]}).encode()
+
+
 def _curl_h2(url: str, body_path, out_path) -> tuple[str, str]:
     """POSTs over h2c; returns (HTTP version, response head)."""
     result = _run(
@@ -44,13 +48,16 @@ def _curl_h2(url: str, body_path, out_path) -> tuple[str, str]:
     return version, head
 
 
-@pytest.mark.parametrize("name", ["openai-chat-basic-byte-exact", "openai-chat-streaming-usage", "openai-embeddings-float"])
+@pytest.mark.parametrize(
+    "name", ["openai-chat-basic-byte-exact", "openai-chat-streaming-usage", "openai-embeddings-float"]
+)
 def test_curl_h2c_round_trip(sluice, provider, body_file, tmp_path, name):
     recording = wire.load(name)
     provider.serve(recording)
     out = tmp_path / "out"
 
-    version, head = _curl_h2(f"http://127.0.0.1:{sluice.app_port}{recording.path}", body_file(recording.request_body), out)
+    url = f"http://127.0.0.1:{sluice.app_port}{recording.path}"
+    version, head = _curl_h2(url, body_file(recording.request_body), out)
 
     assert version == "2"
     assert head.startswith("HTTP/2 200")
@@ -60,7 +67,7 @@ def test_curl_h2c_round_trip(sluice, provider, body_file, tmp_path, name):
 
 
 def test_curl_h2c_mock_provider(sluice, body_file, tmp_path):
-    body = body_file(b'{"model":"%s","messages":[{"role":"user","content":"hello over h2"}]}' % policies.MOCK_CHAT_MODEL.encode())
+    body = body_file(_mock_chat("hello over h2"))
     out = tmp_path / "out"
 
     version, head = _curl_h2(f"http://127.0.0.1:{sluice.app_port}{CHAT_PATH}", body, out)
@@ -104,7 +111,7 @@ def test_50_concurrent_streams_on_one_connection_with_h2load(sluice, provider, b
         provider.serve(recording)
         request_body, expected = recording.request_body, recording.body
     else:
-        request_body = b'{"model":"%s","messages":[{"role":"user","content":"fifty"}]}' % policies.MOCK_CHAT_MODEL.encode()
+        request_body = _mock_chat("fifty")
         _curl_h2(f"http://127.0.0.1:{sluice.app_port}{CHAT_PATH}", body_file(request_body), tmp_path / "one")
         expected = (tmp_path / "one").read_bytes()
 

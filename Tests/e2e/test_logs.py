@@ -54,7 +54,8 @@ def test_access_line_of_a_mock_answer(sluice):
 
 
 def test_error_gets_an_access_line_too(sluice):
-    response = http_client.post(sluice.app_port, "/v1/chat/completions", {"model": "no-such-model", "messages": [{"role": "user", "content": "hi"}]})
+    unknown = {"model": "no-such-model", "messages": [{"role": "user", "content": "hi"}]}
+    response = http_client.post(sluice.app_port, "/v1/chat/completions", unknown)
 
     access = sluice.access_log(response.header("x-request-id"))
     assert access["status"] == 404

@@ -14,12 +14,13 @@ APP_HEADERS = {"authorization": f"Bearer {policies.APP_KEY}"}
 
 
 def _relayed_headers(recording: wire.Recording) -> dict[str, str]:
-    return {name: value for name, value in recording.headers.items() if name.startswith(("content-type", "x-ratelimit-"))}
+    relayed = ("content-type", "x-ratelimit-")
+    return {name: value for name, value in recording.headers.items() if name.startswith(relayed)}
 
 
 # The recorded request without `messages` never reaches a provider: Sluice refuses it itself
 # (test_sluice_refuses_what_openai_refuses below).
-FORWARDED = [recording for recording in wire.openai_recordings() if recording.name != "openai-chat-error-missing-messages"]
+FORWARDED = [rec for rec in wire.openai_recordings() if rec.name != "openai-chat-error-missing-messages"]
 
 
 @pytest.mark.parametrize("recording", FORWARDED, ids=lambda recording: recording.name)

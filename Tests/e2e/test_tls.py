@@ -5,6 +5,8 @@ offered, HTTP/1.1 where it is not, trust only through `tls.ca_file`, and pooled 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +21,22 @@ TLS_KEY_VARIABLE = "SLUICE_E2E_TLS_KEY"
 H2_MODEL, H1_MODEL, UNTRUSTED_MODEL = "tls-h2-chat", "tls-h1-chat", "tls-untrusted-chat"
 REQUESTS = 20
 RECORDING = "openai-chat-basic-byte-exact"
+
+
+@dataclass(frozen=True)
+class TLSProvider:
+    """nginx serving the recording over TLS: HTTP/2 (ALPN h2) on one port, HTTP/1.1 on the other."""
+
+    server: Nginx
+    ca_file: Path
+    h2_port: int
+    h1_port: int
+
+    def access_lines(self):
+        return self.server.access_lines()
+
+    def wait_for_access_lines(self, count: int):
+        return self.server.wait_for_access_lines(count)
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +62,9 @@ def nginx(tmp_path_factory):
         listen 127.0.0.1:{h1_port} ssl;
 {server}
     }}"""
-    process = Nginx(directory, http_block, [h2_port, h1_port]).start()
-    process.ca_file, process.h2_port, process.h1_port = certificate.ca_cert, h2_port, h1_port
-    yield process
-    process.stop()
+    server = Nginx(directory, http_block, [h2_port, h1_port]).start()
+    yield TLSProvider(server, certificate.ca_cert, h2_port, h1_port)
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +99,8 @@ models:
 
 def _chat(sluice, model: str) -> http_client.Response:
     body = {"model": model, "messages": [{"role": "user", "content": "Which ocean contains Bouvet Island?"}]}
-    return http_client.post(sluice.app_port, "/v1/chat/completions", body, {"authorization": f"Bearer {policies.APP_KEY}"})
+    headers = {"authorization": f"Bearer {policies.APP_KEY}"}
+    return http_client.post(sluice.app_port, "/v1/chat/completions", body, headers)
 
 
 def _requests_through(nginx, port: int, model: str, sluice, concurrently: bool):

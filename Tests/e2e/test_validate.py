@@ -72,7 +72,7 @@ def test_quickstart_policy_is_ok():
 
 
 def test_e2e_policy_is_ok(sluice, sluice_env):
-    result = run_cli("validate", str(sluice.policy), env={**_base_env(), **sluice_env})
+    result = run_cli("validate", str(sluice.policy), env={**os.environ, **sluice_env})
 
     assert (result.returncode, result.stdout.strip()) == (0, "ok"), result.stdout + result.stderr
 
@@ -92,7 +92,8 @@ def test_missing_secret_is_an_error(write):
     text = MINIMAL + "providers:\n  openai:\n    type: openai\n    api_key: { env: SLUICE_E2E_UNSET_VARIABLE }\n"
     path = write(text)
 
-    result = run_cli("validate", str(path), env={k: v for k, v in _base_env().items() if k != "SLUICE_E2E_UNSET_VARIABLE"})
+    env = {name: value for name, value in os.environ.items() if name != "SLUICE_E2E_UNSET_VARIABLE"}
+    result = run_cli("validate", str(path), env=env)
 
     assert result.returncode == 1
     lines = result.stdout.splitlines()
@@ -141,7 +142,3 @@ def test_missing_file(tmp_path):
 
     assert result.returncode == 1
     assert str(tmp_path / "absent.yaml") in result.stdout + result.stderr
-
-
-def _base_env() -> dict[str, str]:
-    return dict(os.environ)

@@ -4,6 +4,7 @@
   measure.py memory PID                 VmRSS and VmHWM in KiB, as `rss hwm`
   measure.py cell --tool wrk|h2load --output FILE [--log FILE] --cpu-us N [--label k=v ...] --append FILE
                                         adds one JSON line to results.jsonl from a load run's output
+  measure.py meta KEY=VALUE...         the run's facts as a JSON object (numbers stay numbers)
   measure.py ready BIN POLICY ADMIN_PORT [--runs N]
                                         median milliseconds from exec to /readyz 200, and the
                                         VmRSS in KiB right then
@@ -72,13 +73,15 @@ def parse_wrk(output: str) -> dict:
 def parse_h2load(output: str, log: Path) -> dict:
     finished = re.search(r"finished in ([\d.]+)(us|ms|s), ([\d.]+) req/s", output)
     counts = re.search(
-        r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout",
+        r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, "
+        r"(\d+) failed, (\d+) errored, (\d+) timeout",
         output,
     )
     status = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", output)
     durations = sorted(int(line.split("\t")[2]) for line in log.read_text().splitlines() if line.strip())
     succeeded = int(counts.group(4))
-    errors = int(counts.group(5)) + int(counts.group(6)) + int(counts.group(7)) + int(status.group(4)) + int(status.group(3))
+    failed, errored, timeout = (int(counts.group(index)) for index in (5, 6, 7))
+    errors = failed + errored + timeout + int(status.group(3)) + int(status.group(4))  # plus 4xx and 5xx
     return {
         "requests": succeeded,
         "seconds": float(finished.group(1)) * _UNITS_US[finished.group(2)] / 1_000_000,
@@ -130,6 +133,15 @@ def _ready(port: int) -> bool:
         return False
 
 
+def _number_or_text(value: str):
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     commands = parser.add_subparsers(dest="command", required=True)
@@ -144,6 +156,8 @@ def main() -> None:
     cell.add_argument("--cpu-us", type=int, required=True)
     cell.add_argument("--label", action="append", default=[])
     cell.add_argument("--append", type=Path, required=True, help="results.jsonl to add the cell to")
+    meta = commands.add_parser("meta")
+    meta.add_argument("facts", nargs="*")
     start = commands.add_parser("ready")
     start.add_argument("binary")
     start.add_argument("policy")
@@ -155,6 +169,8 @@ def main() -> None:
         print(cpu_microseconds(args.pids))
     elif args.command == "memory":
         print(*memory_kib(args.pid))
+    elif args.command == "meta":
+        print(json.dumps({key: _number_or_text(value) for key, value in (fact.split("=", 1) for fact in args.facts)}))
     elif args.command == "ready":
         print(*ready(args.binary, args.policy, args.admin_port, args.runs))
     else:

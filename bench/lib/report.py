@@ -24,7 +24,7 @@ def main(folder: Path) -> None:
     cells = [json.loads(line) for line in (folder / "results.jsonl").read_text().splitlines() if line.strip()]
     meta = json.loads((folder / "meta.json").read_text()) if (folder / "meta.json").exists() else {}
     by_key = {(c["protocol"], c["payload"], int(c["connections"]), c["target"]): c for c in cells}
-    groups = sorted({(c["protocol"], c["payload"], int(c["connections"])) for c in cells}, key=lambda g: (g[0], g[1], g[2]))
+    groups = sorted({(c["protocol"], c["payload"], int(c["connections"])) for c in cells})
 
     header = (
         f"{'protocol':<8} {'payload':<7} {'conns':>5}  {'target':<12} {'req/s':>9} {'p50':>8} {'p99':>8} "
@@ -55,7 +55,8 @@ def main(folder: Path) -> None:
             sluice = by_key.get((protocol, payload, 64, "sluice"))
             proxy = by_key.get((protocol, payload, 64, "nginx-proxy"))
             if sluice and proxy:
-                summary.append(f"sluice / nginx-proxy at 64 connections, {protocol} {payload}: {sluice['rps'] / proxy['rps']:.2f}x")
+                ratio = sluice["rps"] / proxy["rps"]
+                summary.append(f"sluice / nginx-proxy at 64 connections, {protocol} {payload}: {ratio:.2f}x")
     for connections in (1, 16):
         sluice = by_key.get(("http1", "chat", connections, "sluice"))
         direct = by_key.get(("http1", "chat", connections, "direct"))

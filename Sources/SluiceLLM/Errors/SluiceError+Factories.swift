@@ -59,7 +59,8 @@ extension SluiceError {
     public static func modelNotFound(_ model: String, available: [String]) -> SluiceError {
         SluiceError(
             code: .modelNotFound,
-            message: "The model '\(model)' does not exist in this Sluice policy. \(modelList("Models available", available))",
+            message: "The model '\(model)' does not exist in this Sluice policy. "
+                + modelList("Models available", available),
             param: "model")
     }
 

@@ -1,7 +1,9 @@
 extension SluiceError {
     /// The timeout of `providers.<name>.timeouts` that fired.
     public enum UpstreamTimeout: String, Sendable, Hashable {
-        case connect, firstByte = "first_byte", idle
+        case connect
+        case firstByte = "first_byte"
+        case idle
     }
 
     /// 502: Sluice could not open a connection to `host` of `provider`; `reason` is short
@@ -39,7 +41,8 @@ extension SluiceError {
         return SluiceError(
             code: .upstreamTimeout,
             message: "Provider '\(provider)' \(what) within \(durationText(after)) "
-                + "(providers.\(provider).timeouts.\(timeout.rawValue)). Try again, or raise the timeout in the policy.")
+                + "(providers.\(provider).timeouts.\(timeout.rawValue)). Try again, or raise the timeout in the policy."
+        )
     }
 
     /// 502: `provider` sent something Sluice could not read; `detail` says what.

@@ -6,12 +6,12 @@ extension BodyScan {
 
     /// Scans a request body for ``requestFields`` and ``requestMembers`` in one pass.
     public static func scanRequest(_ bytes: UnsafeRawBufferPointer) throws(BodyScanError) -> BodyScan {
-        try scan(bytes, fields: requestFields, members: requestMembers)
+        try scan(bytes, query: requestQuery)
     }
 
     /// Scans a request body for ``requestFields`` and ``requestMembers`` in one pass.
     public static func scanRequest(_ bytes: [UInt8]) throws(BodyScanError) -> BodyScan {
-        try scan(bytes, fields: requestFields, members: requestMembers)
+        try scan(bytes, query: requestQuery)
     }
 
     /// `model` when it was scanned and is a string.

@@ -9,6 +9,8 @@
 /// if let model = scan["model"], model.kind == .string { ... model.valueRange ... }
 /// ```
 ///
+/// On the hot path, prepare the names once with ``Query`` (``requestQuery`` for the usual three).
+///
 /// Rules beyond RFC 8259: the top-level value must be an object; nesting is limited to
 /// ``maxDepth``; strings must be well-formed UTF-8 and `\u` surrogates must pair; a wanted key
 /// that occurs twice at its level is an error (the provider might honour the other one). A key
@@ -20,7 +22,7 @@ public struct BodyScan: Sendable {
     private var captures: [JSONSyntaxScanner.Capture]
     private var nested: [String: [JSONSyntaxScanner.Capture]]
 
-    private init(captures: [JSONSyntaxScanner.Capture], nested: [String: [JSONSyntaxScanner.Capture]]) {
+    init(captures: [JSONSyntaxScanner.Capture], nested: [String: [JSONSyntaxScanner.Capture]]) {
         self.captures = captures
         self.nested = nested
     }
@@ -43,11 +45,7 @@ public struct BodyScan: Sendable {
         fields: Set<String>,
         members: [String: Set<String>]
     ) throws(BodyScanError) -> BodyScan {
-        var scanner = JSONSyntaxScanner(bytes: bytes, maxDepth: maxDepth)
-        let wanted = FieldMatcher(fields.union(members.keys))
-        let inner = members.mapValues { FieldMatcher($0) }
-        let found = try scanner.scanDocument(wanted: wanted, members: inner)
-        return BodyScan(captures: found.top, nested: found.nested)
+        try scan(bytes, query: Query(fields: fields, members: members))
     }
 
     /// Scans `bytes`, reporting the top-level members named in `fields` and the members of
@@ -57,16 +55,15 @@ public struct BodyScan: Sendable {
         fields: Set<String>,
         members: [String: Set<String>]
     ) throws(BodyScanError) -> BodyScan {
-        let result = bytes.withUnsafeBytes { buffer in
-            Result { () throws(BodyScanError) in try scan(buffer, fields: fields, members: members) }
-        }
-        return try result.get()
+        try scan(bytes, query: Query(fields: fields, members: members))
     }
 
     /// Checks that `bytes` is one valid JSON object, capturing nothing.
     public static func validate(_ bytes: [UInt8]) throws(BodyScanError) {
-        _ = try scan(bytes, fields: [], members: [:])
+        _ = try scan(bytes, query: emptyQuery)
     }
+
+    private static let emptyQuery = Query(fields: [])
 
     /// The top-level field named `field`, if it was asked for and is present.
     public subscript(field: String) -> ScannedField? {

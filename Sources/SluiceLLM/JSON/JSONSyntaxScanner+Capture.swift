@@ -5,12 +5,10 @@ extension JSONSyntaxScanner {
         var field: ScannedField
     }
 
-    /// Walks a whole body that must be one JSON object, capturing its top-level members named
-    /// by `wanted` and, inside the object values of the keys of `members`, their members.
-    mutating func scanDocument(
-        wanted: FieldMatcher,
-        members: [String: FieldMatcher]
-    ) throws(BodyScanError) -> (top: [Capture], nested: [String: [Capture]]) {
+    /// Walks a whole body that must be one JSON object, capturing the fields of `query`.
+    mutating func scanDocument(query: BodyScan.Query) throws(BodyScanError) -> (
+        top: [Capture], nested: [String: [Capture]]
+    ) {
         skipWhitespace()
         guard index < end else { throw failure(0, BodyScanError.emptyBody) }
         guard bytes[index] == UInt8(ascii: "{") else {
@@ -18,23 +16,24 @@ extension JSONSyntaxScanner {
         }
         var top: [Capture] = []
         var nested: [String: [Capture]] = [:]
-        if wanted.isEmpty {
+        if query.wanted.isEmpty {
             _ = try scanObject(depth: 1)
         } else {
-            try scanCapturingObject(depth: 1, wanted: wanted, members: members, into: &top, nested: &nested)
+            try scanCapturingObject(depth: 1, wanted: query.wanted, query: query, into: &top, nested: &nested)
         }
         skipWhitespace()
         guard index == end else { throw failure(index, "unexpected data after the top-level object") }
         return (top, nested)
     }
 
-    /// Walks an object like `scanObject`, recording the members named by `wanted`.
+    /// Walks an object like `scanObject`, recording the members named by `wanted`; when `query` is
+    /// given (top level only), also the wanted members of nested objects.
     /// A wanted key that occurs twice is an error: a gateway that read the first `model` while
     /// the provider honours the last would authorise one model and bill another.
     mutating func scanCapturingObject(
         depth: Int,
         wanted: FieldMatcher,
-        members: [String: FieldMatcher],
+        query: BodyScan.Query?,
         into captures: inout [Capture],
         nested: inout [String: [Capture]]
     ) throws(BodyScanError) {
@@ -52,12 +51,12 @@ extension JSONSyntaxScanner {
                     throw failure(keyStart, "duplicate key \"\(name)\"")
                 }
                 let info: ValueInfo
-                if let inner = members[name], index < end, bytes[index] == UInt8(ascii: "{") {
+                if let inner = query?.memberMatcher(name), index < end, bytes[index] == UInt8(ascii: "{") {
                     var innerCaptures: [Capture] = []
                     var unused: [String: [Capture]] = [:]
                     let empty = index
                     try scanCapturingObject(
-                        depth: depth + 1, wanted: inner, members: [:], into: &innerCaptures, nested: &unused)
+                        depth: depth + 1, wanted: inner, query: nil, into: &innerCaptures, nested: &unused)
                     nested[name] = innerCaptures
                     info = ValueInfo(kind: .object, isEmptyContainer: isEmptyObject(from: empty))
                 } else {

@@ -88,12 +88,20 @@ extension JSONSyntaxScanner {
         var secondHigh: UInt8 = 0xBF
         switch lead {
         case 0xC2...0xDF: continuation = 1
-        case 0xE0: continuation = 2; secondLow = 0xA0
+        case 0xE0:
+            continuation = 2
+            secondLow = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: continuation = 2
-        case 0xED: continuation = 2; secondHigh = 0x9F
-        case 0xF0: continuation = 3; secondLow = 0x90
+        case 0xED:
+            continuation = 2
+            secondHigh = 0x9F
+        case 0xF0:
+            continuation = 3
+            secondLow = 0x90
         case 0xF1...0xF3: continuation = 3
-        case 0xF4: continuation = 3; secondHigh = 0x8F
+        case 0xF4:
+            continuation = 3
+            secondHigh = 0x8F
         default: throw failure(index, "invalid UTF-8 in string")
         }
         guard index + continuation < end else { throw failure(index, "invalid UTF-8 in string") }

@@ -7,7 +7,9 @@ extension MockProvider {
 
     /// Answers `POST /v1/chat/completions` with an OpenAI `chat.completion` object, in OpenAI's key
     /// order (`id, object, created, model, choices, usage, service_tier, system_fingerprint`).
-    public func chatCompletion(_ body: [UInt8], model: String, id: String, created: Int) throws(SluiceError) -> [UInt8] {
+    public func chatCompletion(
+        _ body: [UInt8], model: String, id: String, created: Int
+    ) throws(SluiceError) -> [UInt8] {
         let reply = try chatReply(body)
         var json = JSONWriter(capacity: reply.answer.utf8.count + 640)
         json.beginObject()
@@ -52,30 +54,32 @@ extension MockProvider {
         let includeUsage = try Self.includesUsage(body)
         var frames: [[UInt8]] = []
         for delta in [ChatDelta.role] + Self.words(reply.answer).map(ChatDelta.content) + [.finish] {
-            frames.append(Self.chatChunk(id: id, created: created, model: model, includeUsage: includeUsage) { json in
-                json.beginObject()
-                json.field("index", 0)
-                json.key("delta")
-                json.beginObject()
-                switch delta {
-                case .role:
-                    json.field("role", "assistant")
-                    json.field("content", "")
-                    json.field("refusal", nil)
-                case .content(let text):
-                    json.field("content", text)
-                case .finish:
-                    break
-                }
-                json.endObject()
-                json.key("logprobs")
-                json.null()
-                json.field("finish_reason", delta == .finish ? "stop" : nil)
-                json.endObject()
-            })
+            frames.append(
+                Self.chatChunk(id: id, created: created, model: model, includeUsage: includeUsage) { json in
+                    json.beginObject()
+                    json.field("index", 0)
+                    json.key("delta")
+                    json.beginObject()
+                    switch delta {
+                    case .role:
+                        json.field("role", "assistant")
+                        json.field("content", "")
+                        json.field("refusal", nil)
+                    case .content(let text):
+                        json.field("content", text)
+                    case .finish:
+                        break
+                    }
+                    json.endObject()
+                    json.key("logprobs")
+                    json.null()
+                    json.field("finish_reason", delta == .finish ? "stop" : nil)
+                    json.endObject()
+                })
         }
         if includeUsage {
-            frames.append(Self.chatChunk(id: id, created: created, model: model, includeUsage: true, usage: reply.usage) { _ in })
+            frames.append(
+                Self.chatChunk(id: id, created: created, model: model, includeUsage: true, usage: reply.usage) { _ in })
         }
         frames.append(SSEWriter.done)
         return frames

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The in-process `mock` provider: answers OpenAI requests without a network, for demos, tests
@@ -75,7 +75,6 @@ public struct MockProvider: Sendable {
         case is String.Type: "a string"
         case is Int.Type: "an integer"
         case is Bool.Type: "a boolean"
-        case is [MockRequest.Message].Type: "an array of message objects"
         default: type is any Collection.Type ? "an array" : "an object"
         }
     }

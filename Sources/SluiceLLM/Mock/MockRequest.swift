@@ -3,6 +3,17 @@
 enum MockRequest {
     struct Chat: Decodable {
         var messages: [Message]
+
+        private enum CodingKeys: String, CodingKey { case messages }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            do {
+                messages = try container.decode([Message].self, forKey: .messages)
+            } catch DecodingError.typeMismatch(_, let context) where context.codingPath.count == 1 {
+                throw SluiceError.invalidFieldType("messages", expected: "an array of message objects")
+            }
+        }
     }
 
     struct Message: Decodable {

@@ -51,7 +51,7 @@ public struct SSEParser: Sendable {
     public mutating func finish() -> [SSEEvent] {
         var events: [SSEEvent] = []
         if dispatchesIncompleteEvent {
-            if !line.isEmpty, let event = endLine() { events.append(event) }
+            if !line.isEmpty, let event = endCarriedLine() { events.append(event) }
             if let event = dispatch() { events.append(event) }
         }
         self = SSEParser(dispatchesIncompleteEvent: dispatchesIncompleteEvent)
@@ -71,34 +71,55 @@ public struct SSEParser: Sendable {
             }
             var stop = index
             while stop < end, buffer[stop] != 0x0A, buffer[stop] != 0x0D { stop += 1 }
-            line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<stop]))
-            guard stop < end else { return }
+            guard stop < end else {
+                // No line end in this feed: keep the start of the line for the next one.
+                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<end]))
+                return
+            }
             afterCR = buffer[stop] == 0x0D
+            let event: SSEEvent?
+            if line.isEmpty {
+                // The common case: the whole line is in this feed; read it in place.
+                event = endLine(UnsafeRawBufferPointer(rebasing: buffer[index..<stop]))
+            } else {
+                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<stop]))
+                event = endCarriedLine()
+            }
+            if let event { events.append(event) }
             index = stop + 1
-            if let event = endLine() { events.append(event) }
         }
     }
 
-    /// Handles the line just completed in `line`: a blank line dispatches, any other is a field.
-    private mutating func endLine() -> SSEEvent? {
-        defer { line.removeAll(keepingCapacity: true) }
+    /// Handles the line gathered in `line` across feeds, then empties `line` (keeping its storage).
+    private mutating func endCarriedLine() -> SSEEvent? {
+        var carried: [UInt8] = []
+        swap(&carried, &line)
+        let event = carried.withUnsafeBytes { endLine($0) }
+        carried.removeAll(keepingCapacity: true)
+        line = carried
+        return event
+    }
+
+    /// Handles a complete line: a blank line dispatches, any other is a field.
+    private mutating func endLine(_ text: UnsafeRawBufferPointer) -> SSEEvent? {
+        var text = text
         if atStreamStart {
             atStreamStart = false
-            if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+            if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = UnsafeRawBufferPointer(rebasing: text[3...]) }
         }
-        if line.isEmpty { return dispatch() }
-        processLine()
+        if text.isEmpty { return dispatch() }
+        processLine(text)
         return nil
     }
 
-    /// Interprets the complete, non-blank line in `line`.
-    private mutating func processLine() {
+    /// Interprets a complete, non-blank line.
+    private mutating func processLine(_ line: UnsafeRawBufferPointer) {
         guard line[0] != UInt8(ascii: ":") else { return }
         let colon = line.firstIndex(of: UInt8(ascii: ":"))
-        let name = line[..<(colon ?? line.endIndex)]
+        let name = UnsafeRawBufferPointer(rebasing: line[..<(colon ?? line.endIndex)])
         var valueStart = colon.map { $0 + 1 } ?? line.endIndex
         if valueStart < line.endIndex, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
-        let value = line[valueStart...]
+        let value = UnsafeRawBufferPointer(rebasing: line[valueStart...])
         if name.elementsEqual("data".utf8) {
             data.append(contentsOf: value)
             data.append(0x0A)

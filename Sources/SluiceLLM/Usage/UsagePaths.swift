@@ -1,15 +1,3 @@
-/// One token count a provider reports, by where it sits in the response.
-enum UsageCounter: Int, CaseIterable {
-    // OpenAI chat, completions, embeddings: usage.*
-    case openAIPrompt, openAICompletion, openAITotal, openAICached, openAIReasoning
-    // Anthropic: usage.* and message_start's message.usage.*
-    case anthropicInput, anthropicOutput, anthropicCacheRead, anthropicCacheCreation
-    // Gemini: usageMetadata.*
-    case geminiPrompt, geminiCandidates, geminiTotal, geminiCached, geminiThoughts
-    // Bedrock Converse: usage.* in camelCase
-    case bedrockInput, bedrockOutput, bedrockTotal, bedrockCacheRead, bedrockCacheWrite
-}
-
 /// The object paths under which providers report usage, as a tiny graph of nodes: a key inside
 /// an object at a node leads to a deeper node (an object worth entering) or to a counter.
 ///
@@ -71,9 +59,12 @@ enum UsagePaths {
         Edge(usageMetadata, "thoughtsTokenCount", .counter(.geminiThoughts)),
     ]
 
+    /// The edges leaving each node, indexed by node.
+    private static let children: [[Edge]] = (0...completionDetails).map { node in edges.filter { $0.node == node } }
+
     /// Where `key` inside an object at `node` leads, if anywhere.
     static func target(from node: Int, key: [UInt8]) -> Target? {
-        for edge in edges where edge.node == node && edge.key == key { return edge.target }
+        for edge in children[node] where edge.key == key { return edge.target }
         return nil
     }
 

@@ -68,19 +68,25 @@ struct UsageTokenizer {
                 lexical = .string
                 index += 1
             case .key:
-                let byte = buffer[index]
-                index += 1
-                if byte == UInt8(ascii: "\"") {
-                    lexical = .structure
-                    endKey()
-                } else if byte == UInt8(ascii: "\\") {
-                    // No usage key is written with escapes; an escaped key never matches.
-                    keyUnmatchable = true
-                    lexical = .keyEscape
-                } else if key.count < UsagePaths.maxKeyLength {
-                    key.append(byte)
-                } else {
-                    keyUnmatchable = true
+                while index < end {
+                    let byte = buffer[index]
+                    index += 1
+                    if byte == UInt8(ascii: "\"") {
+                        lexical = .structure
+                        endKey()
+                        break
+                    }
+                    if byte == UInt8(ascii: "\\") {
+                        // No usage key is written with escapes; an escaped key never matches.
+                        keyUnmatchable = true
+                        lexical = .keyEscape
+                        break
+                    }
+                    if key.count < UsagePaths.maxKeyLength {
+                        key.append(byte)
+                    } else {
+                        keyUnmatchable = true
+                    }
                 }
             case .keyEscape:
                 lexical = .key
@@ -93,6 +99,24 @@ struct UsageTokenizer {
                 } else {
                     commitNumber()
                 }
+            case .structure where ignoredDepth > 0:
+                // Off every usage path: only quotes and brackets matter.
+                skipping: while index < end {
+                    let byte = buffer[index]
+                    index += 1
+                    switch byte {
+                    case UInt8(ascii: "\""):
+                        lexical = .string
+                        break skipping
+                    case UInt8(ascii: "{"), UInt8(ascii: "["):
+                        ignoredDepth += 1
+                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                        ignoredDepth -= 1
+                        if ignoredDepth == 0 { break skipping }
+                    default:
+                        continue
+                    }
+                }
             case .structure:
                 structure(buffer[index])
                 index += 1
@@ -100,16 +124,8 @@ struct UsageTokenizer {
         }
     }
 
+    /// One byte outside strings, at a level on a usage path (or at the top, between documents).
     private mutating func structure(_ byte: UInt8) {
-        if ignoredDepth > 0 {
-            switch byte {
-            case UInt8(ascii: "\""): lexical = .string
-            case UInt8(ascii: "{"), UInt8(ascii: "["): ignoredDepth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): ignoredDepth -= 1
-            default: break
-            }
-            return
-        }
         switch byte {
         case UInt8(ascii: "\""):
             if expectKey {

@@ -3,8 +3,8 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
-public import NIOCore
-public import NIOSSL
+import NIOCore
+import NIOSSL
 public import SluicePolicy
 import SluiceLLM
 

@@ -126,36 +126,51 @@ struct SluiceErrorTests {
     @Test("an unknown model names the models there are")
     func modelNotFoundMessage() {
         let error = SluiceError.modelNotFound("gpt-9", available: ["gpt-4o", "gpt-4o-mini"])
-        #expect(error.message
-            == "The model 'gpt-9' does not exist in this Sluice policy. Models available: gpt-4o, gpt-4o-mini.")
+        #expect(
+            error.message
+                == "The model 'gpt-9' does not exist in this Sluice policy. Models available: gpt-4o, gpt-4o-mini.")
         #expect(error.param == "model")
         #expect(SluiceError.modelNotFound("x", available: []).message.hasSuffix("No models are configured for it."))
     }
 
-    @Test("messages say what to do", arguments: [
-        (SluiceError.invalidJSON(BodyScanError(offset: 37, reason: "expected ',' or '}' after object member")),
-         "The request body is not valid JSON: expected ',' or '}' after object member at byte 37. "
-            + "Send one JSON object with 'Content-Type: application/json'."),
-        (.upstreamTLS(provider: "openai", host: "api.openai.com", reason: "self-signed certificate"),
-         "The TLS certificate of api.openai.com (provider 'openai') was not trusted: self-signed certificate. "
-            + "Check the provider's base_url and the CA certificates available to Sluice."),
-        (.upstreamTimeout(provider: "openai", timeout: .firstByte, after: .seconds(30)),
-         "Provider 'openai' did not start its response within 30s (providers.openai.timeouts.first_byte). "
-            + "Try again, or raise the timeout in the policy."),
-        (.bodyTooLarge(limit: 10 << 20),
-         "The request body is larger than this Sluice's limit of 10 MiB. "
-            + "Send a smaller request, or raise the limit in the policy."),
-        (.invalidField("dimensions", "it must be between 1 and 4096"),
-         "Invalid value for 'dimensions': it must be between 1 and 4096."),
-    ])
+    @Test(
+        "messages say what to do",
+        arguments: [
+            (
+                SluiceError.invalidJSON(BodyScanError(offset: 37, reason: "expected ',' or '}' after object member")),
+                "The request body is not valid JSON: expected ',' or '}' after object member at byte 37. "
+                    + "Send one JSON object with 'Content-Type: application/json'."
+            ),
+            (
+                .upstreamTLS(provider: "openai", host: "api.openai.com", reason: "self-signed certificate"),
+                "The TLS certificate of api.openai.com (provider 'openai') was not trusted: self-signed certificate. "
+                    + "Check the provider's base_url and the CA certificates available to Sluice."
+            ),
+            (
+                .upstreamTimeout(provider: "openai", timeout: .firstByte, after: .seconds(30)),
+                "Provider 'openai' did not start its response within 30s (providers.openai.timeouts.first_byte). "
+                    + "Try again, or raise the timeout in the policy."
+            ),
+            (
+                .bodyTooLarge(limit: 10 << 20),
+                "The request body is larger than this Sluice's limit of 10 MiB. "
+                    + "Send a smaller request, or raise the limit in the policy."
+            ),
+            (
+                .invalidField("dimensions", "it must be between 1 and 4096"),
+                "Invalid value for 'dimensions': it must be between 1 and 4096."
+            ),
+        ])
     func messages(error: SluiceError, message: String) {
         #expect(error.message == message)
     }
 
-    @Test("timeouts are written like the policy's durations", arguments: [
-        (Duration.milliseconds(250), "250ms"), (.seconds(30), "30s"), (.milliseconds(1500), "1.5s"),
-        (.seconds(120), "2m"), (.milliseconds(2050), "2.05s"),
-    ])
+    @Test(
+        "timeouts are written like the policy's durations",
+        arguments: [
+            (Duration.milliseconds(250), "250ms"), (.seconds(30), "30s"), (.milliseconds(1500), "1.5s"),
+            (.seconds(120), "2m"), (.milliseconds(2050), "2.05s"),
+        ])
     func durations(duration: Duration, text: String) {
         let error = SluiceError.upstreamTimeout(provider: "p", timeout: .connect, after: duration)
         #expect(error.message.contains("within \(text) (providers.p.timeouts.connect)"))

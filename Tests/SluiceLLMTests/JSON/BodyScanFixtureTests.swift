@@ -15,8 +15,9 @@ struct BodyScanFixtureTests {
         #expect(Self.fixtures.count >= 61)
     }
 
-    @Test("request and JSON response bodies are valid and every top-level field matches the oracle",
-          arguments: fixtures)
+    @Test(
+        "request and JSON response bodies are valid and every top-level field matches the oracle",
+        arguments: fixtures)
     func scansLikeTheOracle(name: String) throws {
         let fixture = WireFixture.load(name)
         var bodies = [fixture.request.bytes]
@@ -65,15 +66,16 @@ struct BodyScanFixtureTests {
         #expect(JSONValue.parse(swapped) == .object(expected))
     }
 
-    @Test("model, stream and stream_options.include_usage as the apps sent them",
-          arguments: [
-              ("openai-chat-streaming-usage.json", "gpt-4o-mini", true, true),
-              ("openai-chat-streaming-usage-reasoning.json", "gpt-5-nano", true, true),
-              ("openai-completions-streaming-usage.json", "babbage-002", true, true),
-              ("openai-chat-streaming.json", "gpt-5-nano", true, false),
-              ("openai-chat-basic.json", "gpt-5-nano", false, false),
-              ("openai-embeddings-float.json", "text-embedding-3-small", false, false),
-          ])
+    @Test(
+        "model, stream and stream_options.include_usage as the apps sent them",
+        arguments: [
+            ("openai-chat-streaming-usage.json", "gpt-4o-mini", true, true),
+            ("openai-chat-streaming-usage-reasoning.json", "gpt-5-nano", true, true),
+            ("openai-completions-streaming-usage.json", "babbage-002", true, true),
+            ("openai-chat-streaming.json", "gpt-5-nano", true, false),
+            ("openai-chat-basic.json", "gpt-5-nano", false, false),
+            ("openai-embeddings-float.json", "text-embedding-3-small", false, false),
+        ])
     func requestFlags(name: String, model: String, stream: Bool, includeUsage: Bool) throws {
         let scan = try BodyScan.scanRequest(WireFixture.load(name).request.bytes)
         #expect(scan.model == model)

@@ -21,6 +21,8 @@ struct BodyScanSyntaxTests {
         var testDescription: String { String(decoding: bytes, as: UTF8.self) }
     }
 
+    static let badUTF8 = "invalid UTF-8 in string"
+
     static let invalid: [Invalid] = [
         Invalid("", 0, "body is empty"),
         Invalid("  \n\t", 0, "body is empty"),
@@ -57,11 +59,16 @@ struct BodyScanSyntaxTests {
         Invalid("{\"a\":\"\\u12G4\"}", 6, "expected four hex digits after \\u"),
         Invalid("{\"a\":\"\\uD83D\"}", 6, "unpaired UTF-16 surrogate in \\u escape"),
         Invalid("{\"a\":\"\\uDE00\"}", 6, "unpaired UTF-16 surrogate in \\u escape"),
+        Invalid("{\"a\":\"\\uDFFF\"}", 6, "unpaired UTF-16 surrogate in \\u escape"),
+        Invalid("{\"a\":\"\\uDC00\"}", 6, "unpaired UTF-16 surrogate in \\u escape"),
+        Invalid("{\"a\":\"\\uD800\\uE000\"}", 6, "unpaired UTF-16 surrogate in \\u escape"),
+        Invalid("{\"a\":\"\\uDBFF\\uDBFF\"}", 6, "unpaired UTF-16 surrogate in \\u escape"),
+        Invalid("{\"a\":\"\\uD800x\"}", 6, "unpaired UTF-16 surrogate in \\u escape"),
         Invalid("{\"a\":\"\\uD83D\\u0041\"}", 6, "unpaired UTF-16 surrogate in \\u escape"),
         Invalid(bytes: Array("{\"a\":\"".utf8) + [0xC3, 0x28] + Array("\"}".utf8), 6, "invalid UTF-8 in string"),
         Invalid(bytes: Array("{\"a\":\"".utf8) + [0xC0, 0xAF] + Array("\"}".utf8), 6, "invalid UTF-8 in string"),
         Invalid(bytes: Array("{\"a\":\"".utf8) + [0xED, 0xA0, 0x80] + Array("\"}".utf8), 6, "invalid UTF-8 in string"),
-        Invalid(bytes: Array("{\"a\":\"".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array("\"}".utf8), 6, "invalid UTF-8 in string"),
+        Invalid(bytes: Array("{\"a\":\"".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array("\"}".utf8), 6, Self.badUTF8),
         Invalid(bytes: Array("{\"a\":\"".utf8) + [0xE2, 0x82], 6, "invalid UTF-8 in string"),
         Invalid("{\"a\":1}x", 7, "unexpected data after the top-level object"),
         Invalid("{\"a\":1}{}", 7, "unexpected data after the top-level object"),
@@ -87,7 +94,8 @@ struct BodyScanSyntaxTests {
     @Test("nesting up to 128 levels is accepted, 129 is refused at the bracket that goes over")
     func depthLimit() throws {
         func nested(_ arrays: Int) -> [UInt8] {
-            Array(("{\"a\":" + String(repeating: "[", count: arrays) + String(repeating: "]", count: arrays) + "}").utf8)
+            Array(
+                ("{\"a\":" + String(repeating: "[", count: arrays) + String(repeating: "]", count: arrays) + "}").utf8)
         }
         _ = try BodyScan.scan(nested(127), fields: ["a"])
         #expect(throws: BodyScanError(offset: 5 + 127, reason: "nesting deeper than 128 levels")) {
@@ -100,7 +108,8 @@ struct BodyScanSyntaxTests {
 
     @Test("each kind of value is reported with its exact range")
     func kinds() throws {
-        let text = #"{"s":"x\u00e9\n","n":-12.5e3,"i":-42,"big":123456789012345678901234,"t":true,"f":false,"#
+        let text =
+            #"{"s":"x\u00e9\n","n":-12.5e3,"i":-42,"big":123456789012345678901234,"t":true,"f":false,"#
             + #""z":null,"ea":[ ],"eo":{ },"a":[1],"o":{"k":1}}"#
         let body = Array(text.utf8)
         let scan = try BodyScan.scan(body, fields: ["s", "n", "i", "big", "t", "f", "z", "ea", "eo", "a", "o"])
@@ -140,6 +149,15 @@ struct BodyScanSyntaxTests {
     func escapes() throws {
         let body = Array(#"{"model":"\ud83d\ude00 \u00E9 \\ \" \/ \b\f\r\t \u0000"}"#.utf8)
         #expect(try BodyScan.scanRequest(body).model == "😀 é \\ \" / \u{8}\u{C}\r\t \u{0}")
+        let edges = Array(#"{"model":"\uD800\uDC00\uDBFF\uDFFF\uD7FF\uE000\uFFFF"}"#.utf8)
+        #expect(try BodyScan.scanRequest(edges).model == "\u{10000}\u{10FFFF}\u{D7FF}\u{E000}\u{FFFF}")
+        // UTF-8 at the edges of each range of table 3-7: U+0080, U+07FF, U+0800, U+D7FF, U+E000, U+10000, U+10FFFF.
+        let boundaries: [UInt8] = [
+            0xC2, 0x80, 0xDF, 0xBF, 0xE0, 0xA0, 0x80, 0xED, 0x9F, 0xBF, 0xEE, 0x80, 0x80,
+            0xF0, 0x90, 0x80, 0x80, 0xF4, 0x8F, 0xBF, 0xBF,
+        ]
+        let utf8 = Array(#"{"model":""#.utf8) + boundaries + Array(#""}"#.utf8)
+        #expect(try BodyScan.scanRequest(utf8).model == "\u{80}\u{7FF}\u{800}\u{D7FF}\u{E000}\u{10000}\u{10FFFF}")
         let raw = Array(#"{"model":"😀 é"}"#.utf8)
         #expect(try BodyScan.scanRequest(raw).model == "😀 é")
     }
@@ -164,17 +182,18 @@ struct BodyScanSyntaxTests {
         }
     }
 
-    @Test("stream_options.include_usage is read from the nested object only",
-          arguments: [
-              (#"{"stream":true,"stream_options":{"include_usage":true}}"#, true),
-              (#"{"stream_options":{"x":[{"include_usage":false}],"include_usage":true}}"#, true),
-              (#"{"stream_options":{"include_usage":false}}"#, false),
-              (#"{"stream_options":{"include_usage":"true"}}"#, false),
-              (#"{"stream_options":null}"#, false),
-              (#"{"stream_options":[{"include_usage":true}]}"#, false),
-              (#"{"include_usage":true}"#, false),
-              (#"{"metadata":{"stream_options":{"include_usage":true}}}"#, false),
-          ])
+    @Test(
+        "stream_options.include_usage is read from the nested object only",
+        arguments: [
+            (#"{"stream":true,"stream_options":{"include_usage":true}}"#, true),
+            (#"{"stream_options":{"x":[{"include_usage":false}],"include_usage":true}}"#, true),
+            (#"{"stream_options":{"include_usage":false}}"#, false),
+            (#"{"stream_options":{"include_usage":"true"}}"#, false),
+            (#"{"stream_options":null}"#, false),
+            (#"{"stream_options":[{"include_usage":true}]}"#, false),
+            (#"{"include_usage":true}"#, false),
+            (#"{"metadata":{"stream_options":{"include_usage":true}}}"#, false),
+        ])
     func includeUsage(json: String, expected: Bool) throws {
         let scan = try BodyScan.scanRequest(Array(json.utf8))
         #expect(scan.includeUsage == expected)
@@ -190,7 +209,9 @@ struct BodyScanSyntaxTests {
         let flag = try #require(scan["stream_options", "include_usage"])
         #expect(String(decoding: body[flag.valueRange], as: UTF8.self) == "true")
         #expect(scan["stream_options", "other"] == nil)
-        #expect(try BodyScan.scanRequest(Array(#"{"stream_options":{ }}"#.utf8))["stream_options"]?.isEmptyContainer == true)
+        #expect(
+            try BodyScan.scanRequest(Array(#"{"stream_options":{ }}"#.utf8))["stream_options"]?.isEmptyContainer == true
+        )
     }
 
     @Test("the raw-buffer and array entry points agree")

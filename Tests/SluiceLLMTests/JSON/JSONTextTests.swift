@@ -3,17 +3,18 @@ import Testing
 
 @Suite("JSONText")
 struct JSONTextTests {
-    @Test("quoted strings escape what JSON requires and nothing else",
-          arguments: [
-              ("plain", #""plain""#),
-              ("say \"hi\"", #""say \"hi\"""#),
-              ("back\\slash", #""back\\slash""#),
-              ("line\nbreak\r\ttab", #""line\nbreak\r\ttab""#),
-              ("\u{8}\u{C}", #""\b\f""#),
-              ("\u{0}\u{1F}", #""\u0000\u001f""#),
-              ("é 😀 / \u{7F}", "\"é 😀 / \u{7F}\""),
-              ("", #""""#),
-          ])
+    @Test(
+        "quoted strings escape what JSON requires and nothing else",
+        arguments: [
+            ("plain", #""plain""#),
+            ("say \"hi\"", #""say \"hi\"""#),
+            ("back\\slash", #""back\\slash""#),
+            ("line\nbreak\r\ttab", #""line\nbreak\r\ttab""#),
+            ("\u{8}\u{C}", #""\b\f""#),
+            ("\u{0}\u{1F}", #""\u0000\u001f""#),
+            ("é 😀 / \u{7F}", "\"é 😀 / \u{7F}\""),
+            ("", #""""#),
+        ])
     func quoted(input: String, expected: String) throws {
         #expect(JSONText.quoted(input) == expected)
         // The literal reads back to the input, through BodyScan and through Foundation.

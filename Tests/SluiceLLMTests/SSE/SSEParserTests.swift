@@ -21,6 +21,9 @@ struct SSEParserTests {
         Case("data: a\r\rdata: b\r\r", [SSEEvent(data: "a"), SSEEvent(data: "b")]),
         Case("data: a\r\n\ndata: b\n\r\n", [SSEEvent(data: "a"), SSEEvent(data: "b")]),
         Case("data: a\ndata: b\n\n", [SSEEvent(data: "a\nb")]),
+        Case("data: a\r\ndata: b\r\n\r\n", [SSEEvent(data: "a\nb")]),
+        Case("event: e\r\ndata: x\r\n\r\n", [SSEEvent(event: "e", data: "x")]),
+        Case("event: e\rdata: x\rdata: y\r\r", [SSEEvent(event: "e", data: "x\ny")]),
         Case("data: a\n\n\n\ndata: b\n\n", [SSEEvent(data: "a"), SSEEvent(data: "b")]),
         Case(": comment\ndata: x\n: another\n\n", [SSEEvent(data: "x")]),
         Case(":\n\n", []),
@@ -45,8 +48,9 @@ struct SSEParserTests {
         Case("data: é 😀\n\n", [SSEEvent(data: "é 😀")]),
         Case("data: a\n\ndata: cut off", [SSEEvent(data: "a")]),
         Case("data: a\n\ndata: cut off\n", [SSEEvent(data: "a")]),
-        Case("event: message_stop\ndata: {\"type\":\"message_stop\"   }\n\n",
-             [SSEEvent(event: "message_stop", data: "{\"type\":\"message_stop\"   }")]),
+        Case(
+            "event: message_stop\ndata: {\"type\":\"message_stop\"   }\n\n",
+            [SSEEvent(event: "message_stop", data: "{\"type\":\"message_stop\"   }")]),
     ]
 
     @Test("one feed", arguments: cases)

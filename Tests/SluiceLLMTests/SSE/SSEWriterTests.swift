@@ -10,8 +10,9 @@ struct SSEWriterTests {
         #expect(SSEWriter.done == Array("data: [DONE]\n\n".utf8))
     }
 
-    @Test("a payload with line breaks becomes several data lines and parses back",
-          arguments: ["a\nb", "a\r\nb", "a\rb", "{\n  \"pretty\": true\n}", "trailing\n"])
+    @Test(
+        "a payload with line breaks becomes several data lines and parses back",
+        arguments: ["a\nb", "a\r\nb", "a\rb", "{\n  \"pretty\": true\n}", "trailing\n"])
     func multiline(payload: String) {
         let frame = SSEWriter.data(payload)
         let expected = payload.replacingLineBreaks()

@@ -2,15 +2,38 @@ import SluiceLLM
 
 /// Helpers shared by the suites.
 enum TestSupport {
-    /// Where to cut a body of `count` bytes in two: every position for bodies up to 20 KB (all
-    /// streamed fixtures); for larger ones every position in the first 1 KB and last 4 KB (where
-    /// usage sits) and every 61st in between, to keep the quadratic work bounded.
+    /// Where to cut a JSON body of `count` bytes in two: every position up to 4 KB; for larger
+    /// bodies every position in the first 256 bytes and the last 768 (where usage sits: at most
+    /// 500 bytes from the end in every recording) and every 97th in between, to keep the
+    /// quadratic work of a debug build bounded.
     static func splitPoints(_ count: Int) -> [Int] {
-        guard count > 20_480 else { return Array(0...count) }
-        let head = Array(0..<1024)
-        let middle = Array(stride(from: 1024, to: count - 4096, by: 61))
-        let tail = Array((count - 4096)...count)
-        return head + middle + tail
+        guard count > 4096 else { return Array(0...count) }
+        return Array(0..<256) + Array(stride(from: 256, to: count - 768, by: 97)) + Array((count - 768)...count)
+    }
+
+    /// The byte ranges of a stream's events: each ends just after the blank line that closes it
+    /// (LF, CRLF or CR line ends); the last one runs to the end of the stream.
+    static func eventWindows(_ bytes: [UInt8]) -> [Range<Int>] {
+        var windows: [Range<Int>] = []
+        var start = 0
+        var lineStart = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == 0x0A || byte == 0x0D else {
+                index += 1
+                continue
+            }
+            let blank = index == lineStart
+            index += byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
+            lineStart = index
+            if blank {
+                windows.append(start..<index)
+                start = index
+            }
+        }
+        if start < bytes.count { windows.append(start..<bytes.count) }
+        return windows
     }
 
     /// The top-level keys of a JSON object in the order they appear in its bytes.

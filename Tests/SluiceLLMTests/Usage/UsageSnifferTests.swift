@@ -39,24 +39,35 @@ struct UsageSnifferTests {
         #expect(Self.sniffAllThreeWaySplits(Self.cachedAndReasoning, framing: .json) == [expected])
     }
 
-    @Test("usage look-alikes off the top level are ignored", arguments: [
-        #"{"choices":[{"message":{"content":"\"usage\":{\"prompt_tokens\":5}"}}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#,
-        #"{"choices":[{"usage":{"prompt_tokens":5}}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#,
-        #"{"meta":{"usage":{"prompt_tokens":5}},"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#,
-        #"{"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3,"prompt_tokens_details":null,"extra":{"prompt_tokens":9}}}"#,
-        #"{"usage":{"prompt_tokens":1,"x":[{"prompt_tokens":9}],"completion_tokens":2,"total_tokens":3}}"#,
-        #"{"u\"sage":{"prompt_tokens":9},"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#,
-        #"{"usage_extra_long_key_that_goes_on_and_on":{"prompt_tokens":9},"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#,
-    ])
+    /// The real usage, `{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}`, after a decoy.
+    static let realUsage = #""usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}"#
+
+    @Test(
+        "usage look-alikes off the top level are ignored",
+        arguments: [
+            #"{"choices":[{"message":{"content":"\"usage\":{\"prompt_tokens\":5}"}}],"# + realUsage + "}",
+            #"{"choices":[{"usage":{"prompt_tokens":5}}],"# + realUsage + "}",
+            #"{"meta":{"usage":{"prompt_tokens":5}},"# + realUsage + "}",
+            #"{"u\"sage":{"prompt_tokens":9},"# + realUsage + "}",
+            #"{"usage_extra_long_key_that_goes_on_and_on":{"prompt_tokens":9},"# + realUsage + "}",
+            #"{"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3,"#
+                + #""prompt_tokens_details":null,"extra":{"prompt_tokens":9}}}"#,
+            #"{"usage":{"prompt_tokens":1,"x":[{"prompt_tokens":9}],"completion_tokens":2,"total_tokens":3}}"#,
+        ])
     func lookAlikes(json: String) {
         #expect(Self.sniff(json, framing: .json) == Usage(promptTokens: 1, completionTokens: 2, totalTokens: 3))
     }
 
-    @Test("SSE: usage null until the last chunk; comments, event lines, CRLF and [DONE] pass by")
+    @Test("SSE: usage null until the last chunk; comments, other fields, CRLF and [DONE] pass by")
     func eventStream() {
-        let stream = ": keep-alive\r\n"
-            + "event: chunk\r\nid: 1\r\ndata: {\"usage\":null,\"choices\":[{\"delta\":{\"content\":\"data: {\\\"usage\\\"\"}}]}\r\n\r\n"
-            + "data: {\"choices\":[],\r\ndata: \"usage\":{\"prompt_tokens\":7,\"completion_tokens\":5,\"total_tokens\":12}}\r\n\r\n"
+        let stream =
+            ": keep-alive\r\n"
+            + "event: chunk\r\nid: 1\r\n"
+            + "data: {\"usage\":null,\"choices\":[{\"delta\":{\"content\":\"data: {\\\"usage\\\"\"}}]}\r\n\r\n"
+            + "data: {\"choices\":[],\r\n"
+            + "data: \"usage\":{\"prompt_tokens\":7,\"completion_tokens\":5,\"total_tokens\":12}}\r\n\r\n"
+            + ": {\"usage\":{\"prompt_tokens\":99}}\r\nid: {\"usage\":{\"prompt_tokens\":98}}\r\n"
+            + "event: {\"usage\":{\"prompt_tokens\":97}}\r\ndat: {\"usage\":{\"prompt_tokens\":96}}\r\n"
             + "data: [DONE]\r\n\r\n"
         let expected = Usage(promptTokens: 7, completionTokens: 5)
         #expect(Self.sniff(stream, framing: .sse) == expected)
@@ -71,7 +82,9 @@ struct UsageSnifferTests {
 
     @Test("a broken event does not poison the next one")
     func recovery() {
-        let stream = "data: {\"usage\":{\"prompt_tokens\":\"unterminated\n\ndata: {\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":1}}\n\n"
+        let stream =
+            "data: {\"usage\":{\"prompt_tokens\":\"unterminated\n\n"
+            + "data: {\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":1}}\n\n"
         #expect(Self.sniff(stream, framing: .sse) == Usage(promptTokens: 4, completionTokens: 1))
     }
 
@@ -81,14 +94,17 @@ struct UsageSnifferTests {
         #expect(Self.sniff("{\"usage\":null}", framing: .json) == nil)
         #expect(Self.sniff("not json at all {{{ ]]]", framing: .json) == nil)
         #expect(Self.sniff("{\"usage\":{\"prompt_tokens\":-5}}", framing: .json) == nil)
-        #expect(Self.sniff("{\"usage\":{\"prompt_tokens\":5.9e3,\"completion_tokens\":2}}", framing: .json)
-            == Usage(promptTokens: 5, completionTokens: 2))
+        #expect(
+            Self.sniff("{\"usage\":{\"prompt_tokens\":5.9e3,\"completion_tokens\":2}}", framing: .json)
+                == Usage(promptTokens: 5, completionTokens: 2))
     }
 
     @Test("a huge body passes through with constant work per byte")
     func hugeBody() {
         let filler = String(repeating: "lorem {\\\"usage\\\": [ipsum] } ", count: 40_000)
-        let body = "{\"choices\":[{\"message\":{\"content\":\"\(filler)\"}}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}"
+        let body =
+            "{\"choices\":[{\"message\":{\"content\":\"\(filler)\"}}],"
+            + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}"
         var sniffer = UsageSniffer(framing: .json)
         let bytes = Array(body.utf8)
         var offset = 0
@@ -100,10 +116,12 @@ struct UsageSnifferTests {
         #expect(sniffer.usage == Usage(promptTokens: 3, completionTokens: 4))
     }
 
-    @Test("the framing follows the content type", arguments: [
-        (String?("text/event-stream"), UsageSniffer.Framing.sse), ("text/event-stream; charset=utf-8", .sse),
-        ("Text/Event-Stream", .sse), ("application/json", .json), (nil, .json),
-    ])
+    @Test(
+        "the framing follows the content type",
+        arguments: [
+            (String?("text/event-stream"), UsageSniffer.Framing.sse), ("text/event-stream; charset=utf-8", .sse),
+            ("Text/Event-Stream", .sse), ("application/json", .json), (nil, .json),
+        ])
     func contentType(contentType: String?, framing: UsageSniffer.Framing) {
         #expect(UsageSniffer(contentType: contentType).framing == framing)
     }

@@ -31,37 +31,76 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var merged = self.metadata
-        if let provided = self.metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        var line = "{\"ts\":\(JSONText.quoted(Timestamp.nowISO8601()))"
-        line += ",\"level\":\(JSONText.quoted(event.level.rawValue))"
-        line += ",\"msg\":\(JSONText.quoted(event.message.description))"
-        for key in merged.keys.sorted() {
-            line += ",\(JSONText.quoted(key)):\(Self.render(merged[key]!))"
+        // The access log writes a line per request: build it straight into bytes, with no sorting and no
+        // intermediate strings, and merge metadata only when there is more than the event's own.
+        var line: [UInt8] = []
+        line.reserveCapacity(512)
+        line.append(contentsOf: #"{"ts":""#.utf8)
+        Timestamp.appendNowISO8601(to: &line)
+        line.append(contentsOf: #"","level":""#.utf8)
+        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(contentsOf: #"","msg":"#.utf8)
+        JSONText.appendQuoted(event.message.description, to: &line)
+        let provided = self.metadataProvider?.get() ?? [:]
+        if self.metadata.isEmpty && provided.isEmpty {
+            if let own = event.metadata { Self.append(own, to: &line) }
+        } else {
+            var merged = self.metadata
+            merged.merge(provided) { _, new in new }
+            if let own = event.metadata { merged.merge(own) { _, new in new } }
+            Self.append(merged, to: &line)
         }
-        line += "}\n"
+        line.append(contentsOf: "}\n".utf8)
         self.sink.write(line)
     }
 
+    private static func append(_ metadata: Logger.Metadata, to line: inout [UInt8]) {
+        for (key, value) in metadata {
+            line.append(UInt8(ascii: ","))
+            JSONText.appendQuoted(key, to: &line)
+            line.append(UInt8(ascii: ":"))
+            Self.append(value, to: &line)
+        }
+    }
+
     /// Numbers and booleans logged as `.stringConvertible` stay JSON numbers and booleans.
-    static func render(_ value: Logger.MetadataValue) -> String {
+    static func append(_ value: Logger.MetadataValue, to line: inout [UInt8]) {
         switch value {
         case .string(let text):
-            return JSONText.quoted(text)
+            JSONText.appendQuoted(text, to: &line)
         case .stringConvertible(let convertible):
             switch convertible {
-            case let number as Int: return String(number)
-            case let number as Double: return number.isFinite ? String(number) : "null"
-            case let flag as Bool: return flag ? "true" : "false"
-            default: return JSONText.quoted(convertible.description)
+            case let number as Int: line.append(contentsOf: String(number).utf8)
+            case let number as Double: line.append(contentsOf: (number.isFinite ? String(number) : "null").utf8)
+            case let flag as Bool: line.append(contentsOf: (flag ? "true" : "false").utf8)
+            default: JSONText.appendQuoted(convertible.description, to: &line)
             }
         case .array(let values):
-            return "[" + values.map(render).joined(separator: ",") + "]"
+            line.append(UInt8(ascii: "["))
+            for (index, element) in values.enumerated() {
+                if index > 0 { line.append(UInt8(ascii: ",")) }
+                Self.append(element, to: &line)
+            }
+            line.append(UInt8(ascii: "]"))
         case .dictionary(let dictionary):
-            let members = dictionary.keys.sorted().map { "\(JSONText.quoted($0)):\(render(dictionary[$0]!))" }
-            return "{" + members.joined(separator: ",") + "}"
+            line.append(UInt8(ascii: "{"))
+            var first = true
+            for (key, element) in dictionary {
+                if !first { line.append(UInt8(ascii: ",")) }
+                first = false
+                JSONText.appendQuoted(key, to: &line)
+                line.append(UInt8(ascii: ":"))
+                Self.append(element, to: &line)
+            }
+            line.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// The JSON text of one metadata value (for tests).
+    static func render(_ value: Logger.MetadataValue) -> String {
+        var bytes: [UInt8] = []
+        Self.append(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -74,9 +113,8 @@ final class LineSink: Sendable {
         self.fileDescriptor = fileDescriptor
     }
 
-    func write(_ line: String) {
-        var line = line
-        line.withUTF8 { bytes in
+    func write(_ line: [UInt8]) {
+        line.withUnsafeBufferPointer { bytes in
             self.lock.withLock {
                 var offset = 0
                 while offset < bytes.count {
@@ -92,20 +130,37 @@ final class LineSink: Sendable {
     }
 }
 
-/// Wall-clock timestamps for log lines, in UTC with milliseconds.
+/// Wall-clock timestamps for log lines, in UTC with milliseconds, written as digits into the line.
 enum Timestamp {
-    static func nowISO8601() -> String {
+    static func appendNowISO8601(to line: inout [UInt8]) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         var seconds = spec.tv_sec
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        let millis = spec.tv_nsec / 1_000_000
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                line.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+        digits(Int(parts.tm_year) + 1900, 4)
+        line.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        line.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        line.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        line.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        line.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        line.append(UInt8(ascii: "."))
+        digits(spec.tv_nsec / 1_000_000, 3)
+        line.append(UInt8(ascii: "Z"))
     }
 }

@@ -5,7 +5,10 @@ import NIOHTTP2
 ///
 /// HTTP/1.1 connections carry one request at a time through their ``UpstreamResponseHandler``; an HTTP/2
 /// connection (negotiated through ALPN) carries many requests at once, each on a stream of its own.
-final class UpstreamConnection {
+///
+/// `@unchecked Sendable` only so the connector's futures can carry it: it is created, used and dropped
+/// on its channel's event loop and never touched from another thread.
+final class UpstreamConnection: @unchecked Sendable {
     enum Mode {
         case http1(UpstreamResponseHandler)
         case http2(NIOHTTP2Handler.StreamMultiplexer)

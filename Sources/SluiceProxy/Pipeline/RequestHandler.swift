@@ -193,13 +193,13 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 self.respondStream(frames: frames)
             case (.chatCompletions, false):
                 let answer = try MockProvider().chatCompletion(bytes, model: model, id: id, created: exchange.created)
-                self.respond(status: .ok, body: answer, contentType: "application/json")
+                self.respondWithUsage(answer)
             case (.completions, false):
                 let answer = try MockProvider().completion(bytes, model: model, id: id, created: exchange.created)
-                self.respond(status: .ok, body: answer, contentType: "application/json")
+                self.respondWithUsage(answer)
             case (.embeddings, _):
                 let answer = try MockProvider().embeddings(bytes, model: model)
-                self.respond(status: .ok, body: answer, contentType: "application/json")
+                self.respondWithUsage(answer)
             case (.models, _):
                 break
             }
@@ -259,6 +259,14 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         exchange.status = Int(status.code)
         self.writeEnd()
+    }
+
+    /// A JSON answer written by Sluice itself, read for usage like a provider's.
+    private func respondWithUsage(_ body: [UInt8]) {
+        var sniffer = UsageSniffer(framing: .json)
+        sniffer.feed(body)
+        self.exchange?.usage = sniffer
+        self.respond(status: .ok, body: body, contentType: "application/json")
     }
 
     private func respondStream(frames: [[UInt8]]) {

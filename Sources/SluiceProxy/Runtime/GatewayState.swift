@@ -8,6 +8,8 @@ public final class GatewayState: Sendable {
     public let metrics: GatewayMetrics
     public let logger: Logger
     private let loops: [ObjectIdentifier: LoopContext]
+    /// When the gateway was made, for the uptime on `/status`.
+    let createdAt = NIODeadline.now()
 
     init(snapshot: PolicySnapshot, metrics: GatewayMetrics, logger: Logger, eventLoops: [any EventLoop]) {
         self.snapshotBox = NIOLockedValueBox(snapshot)

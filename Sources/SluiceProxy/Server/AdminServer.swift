@@ -57,6 +57,27 @@ struct AdminServer {
         }
     }
 
+    /// A small status page: what this sidecar serves and since when.
+    func status() -> String {
+        let snapshot = self.gateway.snapshot
+        let uptime = Double((NIODeadline.now() - self.gateway.createdAt).nanoseconds / 1_000_000) / 1000
+        let models = snapshot.modelNames.map { name -> String in
+            let route = snapshot.routes[name]!
+            return "{\"name\":\(JSONText.quoted(name)),\"provider\":\(JSONText.quoted(route.provider.name)),"
+                + "\"upstream_model\":\(JSONText.quoted(route.upstreamModel ?? name))}"
+        }
+        let providers = snapshot.providers.keys.sorted().map { name -> String in
+            let provider = snapshot.providers[name]!
+            let origin = provider.upstream.map { "\($0.key)\($0.basePath)" }
+            return "{\"name\":\(JSONText.quoted(name)),\"type\":\(JSONText.quoted(provider.type.rawValue)),"
+                + "\"base_url\":\(origin.map(JSONText.quoted) ?? "null")}"
+        }
+        return "{\"ready\":\(self.isReady()),\"uptime_s\":\(uptime),"
+            + "\"policy_sha256\":\(JSONText.quoted(snapshot.loaded.sha256)),"
+            + "\"policy_loaded_at\":\(JSONText.quoted(ISO8601.format(snapshot.loadedAt))),"
+            + "\"models\":[\(models.joined(separator: ","))],\"providers\":[\(providers.joined(separator: ","))]}\n"
+    }
+
     func answer(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String, String) {
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
         guard head.method == .GET || head.method == .HEAD else {
@@ -76,8 +97,10 @@ struct AdminServer {
                 + "\"loaded_at\":\(JSONText.quoted(ISO8601.format(snapshot.loadedAt))),"
                 + "\"policy\":\(snapshot.loaded.redactedJSON())}\n"
             return (.ok, "application/json", body)
+        case "/status":
+            return (.ok, "application/json", self.status())
         default:
-            return (.notFound, "text/plain", "not found: \(path); try /healthz, /readyz, /metrics, /config\n")
+            return (.notFound, "text/plain", "not found: \(path); try /healthz, /readyz, /metrics, /config, /status\n")
         }
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 import NIOHTTP2
@@ -73,23 +76,32 @@ enum UpstreamConnector {
     /// Maps a connect or handshake failure to what the app will be told.
     static func classify(_ error: any Error, host: String, endpoint: UpstreamEndpoint) -> UpstreamError {
         if let upstream = error as? UpstreamError { return upstream }
+        let origin = endpoint.key.port == (endpoint.key.tls ? 443 : 80) ? host : "\(host):\(endpoint.key.port)"
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {
-            return .timeout(host: host, phase: "connect", after: endpoint.connectTimeout)
+            return .timeout(host: origin, phase: "connect", after: endpoint.connectTimeout)
         }
         if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
-            return .tls(host: host, reason: TLSFailureText.describe(error))
+            return .tls(host: origin, reason: TLSFailureText.describe(error))
         }
         if let connectionError = error as? NIOConnectionError {
-            let reasons = connectionError.connectionErrors.map { "\($0.error)" }
-            if connectionError.dnsAAAAError != nil && connectionError.dnsAError != nil && reasons.isEmpty {
-                return .connect(host: host, reason: "the host name could not be resolved")
+            if connectionError.connectionErrors.isEmpty {
+                return .connect(host: origin, reason: "the host name could not be resolved")
             }
-            return .connect(host: host, reason: reasons.first ?? "\(connectionError)")
+            return .connect(host: origin, reason: Self.words(for: connectionError.connectionErrors[0].error))
         }
+        return .connect(host: origin, reason: Self.words(for: error))
+    }
+
+    /// A short reason ("connection refused") rather than NIO's diagnostic text.
+    static func words(for error: any Error) -> String {
         if let ioError = error as? IOError {
-            return .connect(host: host, reason: ioError.description)
+            let text = String(cString: strerror(ioError.errnoCode))
+            return text.prefix(1).lowercased() + text.dropFirst()
         }
-        return .connect(host: host, reason: "\(error)")
+        if let channelError = error as? ChannelError, case .connectTimeout = channelError {
+            return "the connection timed out"
+        }
+        return "\(error)"
     }
 }
 

@@ -14,6 +14,8 @@ let package = Package(
         .executable(name: "sluice", targets: ["sluice"]),
         .library(name: "SluicePolicy", targets: ["SluicePolicy"]),
         .library(name: "SluiceLLM", targets: ["SluiceLLM"]),
+        .library(name: "SluiceGuard", targets: ["SluiceGuard"]),
+        .library(name: "SluiceRouting", targets: ["SluiceRouting"]),
         .library(name: "SluiceProxy", targets: ["SluiceProxy"]),
     ],
     dependencies: [
@@ -36,6 +38,16 @@ let package = Package(
         ),
         .target(
             name: "SluiceLLM",
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "SluiceGuard",
+            dependencies: ["SluiceLLM"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "SluiceRouting",
+            dependencies: ["SluicePolicy"],
             swiftSettings: upcoming
         ),
         .target(
@@ -71,6 +83,8 @@ let package = Package(
         ),
         .testTarget(name: "SluicePolicyTests", dependencies: ["SluicePolicy"], swiftSettings: upcoming),
         .testTarget(name: "SluiceLLMTests", dependencies: ["SluiceLLM"], swiftSettings: upcoming),
+        .testTarget(name: "SluiceGuardTests", dependencies: ["SluiceGuard", "SluiceLLM"], swiftSettings: upcoming),
+        .testTarget(name: "SluiceRoutingTests", dependencies: ["SluiceRouting", "SluicePolicy"], swiftSettings: upcoming),
         .testTarget(
             name: "SluiceProxyTests",
             dependencies: [

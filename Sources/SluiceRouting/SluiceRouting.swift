@@ -1,0 +1,1 @@
+// The routing module (issue 6) is being built; this file keeps the target valid.

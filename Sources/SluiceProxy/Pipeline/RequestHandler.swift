@@ -117,7 +117,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
-            self.exchange?.call?.resumeReading?()
+            self.exchange?.call?.resumeReading()
         }
         context.fireChannelWritabilityChanged()
     }
@@ -341,17 +341,16 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             promptTokens: usage?.promptTokens,
             completionTokens: usage?.completionTokens
         )
-        var metadata: Logger.Metadata = [
-            "request_id": .string(exchange.requestID),
-            "method": .string(exchange.method.rawValue),
-            "path": .string(exchange.path),
-            "protocol": .string(self.protocolName),
-            "model": .string(model),
-            "provider": .string(provider),
-            "status": .stringConvertible(status),
-            "latency_ms": .stringConvertible(Double(elapsed.nanoseconds / 1000) / 1000),
-            "stream": .stringConvertible(exchange.stream),
-        ]
+        var metadata = Logger.Metadata(minimumCapacity: 16)
+        metadata["request_id"] = .string(exchange.requestID)
+        metadata["method"] = .string(exchange.method.rawValue)
+        metadata["path"] = .string(exchange.path)
+        metadata["protocol"] = .string(self.protocolName)
+        metadata["model"] = .string(model)
+        metadata["provider"] = .string(provider)
+        metadata["status"] = .stringConvertible(status)
+        metadata["latency_ms"] = .stringConvertible(Double(elapsed.nanoseconds / 1000) / 1000)
+        metadata["stream"] = .stringConvertible(exchange.stream)
         if let upstreamModel = exchange.upstreamModel { metadata["upstream_model"] = .string(upstreamModel) }
         if let usage {
             metadata["prompt_tokens"] = .stringConvertible(usage.promptTokens)

@@ -17,18 +17,24 @@ enum UpstreamHeaders {
     ]
 
     static func forwarded(from headers: HTTPHeaders) -> HTTPHeaders {
+        Self.filter(headers, dropping: Self.notForwarded)
+    }
+
+    static func relayed(from headers: HTTPHeaders) -> HTTPHeaders {
+        Self.filter(headers, dropping: Self.notRelayed)
+    }
+
+    private static func filter(_ headers: HTTPHeaders, dropping names: Set<String>) -> HTTPHeaders {
         var result = HTTPHeaders()
-        for (name, value) in headers where !Self.notForwarded.contains(name.lowercased()) {
+        result.reserveCapacity(headers.count + 4)
+        for (name, value) in headers where !names.contains(Self.lowercased(name)) {
             result.add(name: name, value: value)
         }
         return result
     }
 
-    static func relayed(from headers: HTTPHeaders) -> HTTPHeaders {
-        var result = HTTPHeaders()
-        for (name, value) in headers where !Self.notRelayed.contains(name.lowercased()) {
-            result.add(name: name, value: value)
-        }
-        return result
+    /// Header names usually arrive lowercase already (HTTP/2 requires it): skip the copy then.
+    private static func lowercased(_ name: String) -> String {
+        name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? name.lowercased() : name
     }
 }

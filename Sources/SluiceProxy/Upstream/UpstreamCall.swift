@@ -15,10 +15,9 @@ final class UpstreamCall {
     /// Whether any response byte arrived; after that a failure is never retried.
     var receivedHead = false
     var isFinished: Bool { self.delegate == nil }
-    /// Set while the call is bound to a connection or stream, so the app leaving can cut it.
-    var cancelHook: (() -> Void)?
-    /// Set by the handler carrying the call: asks it to read again once the app can take bytes.
-    var resumeReading: (() -> Void)?
+    /// The handler carrying the call while it is on a connection or stream: the app leaving cuts it, and
+    /// the app draining its backlog lets it read again. Cleared when the call ends (no cycle outlives it).
+    var carrier: UpstreamResponseHandler?
     /// The waiting-for-a-connection timer.
     var queueTimeout: Scheduled<Void>?
 
@@ -57,17 +56,21 @@ final class UpstreamCall {
     /// The app went away: drop the delegate and cut whatever carries the request.
     func cancel() {
         guard !self.isFinished else { return }
-        let hook = self.cancelHook
+        let carrier = self.carrier
         self.release()
-        hook?()
+        carrier?.abort()
+    }
+
+    /// The app can take bytes again: let the carrier read.
+    func resumeReading() {
+        self.carrier?.resumeReading()
     }
 
     var downstreamWritable: Bool { self.delegate?.downstreamWritable ?? true }
 
     private func release() {
         self.delegate = nil
-        self.cancelHook = nil
-        self.resumeReading = nil
+        self.carrier = nil
         self.queueTimeout?.cancel()
         self.queueTimeout = nil
     }

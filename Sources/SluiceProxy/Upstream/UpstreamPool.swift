@@ -113,10 +113,12 @@ final class UpstreamPool {
                     if host.http2 === connection { host.http2 = nil }
                     self.dispatch(host)
                 }
-                if connection.isHTTP2 {
+                switch connection.mode {
+                case .http2:
                     host.speaksHTTP2 = true
                     host.http2 = connection
-                } else {
+                case .http1(let handler):
+                    self.adopt(connection, handler: handler, host: host)
                     host.idle.append(connection)
                 }
             case .failure(let error):
@@ -136,7 +138,12 @@ final class UpstreamPool {
         call.attempts += 1
         call.queueTimeout?.cancel()
         call.queueTimeout = nil
-        handler.onResponseComplete = { [weak self] reusable in
+        handler.start(call)
+    }
+
+    /// Wires an HTTP/1.1 connection's handler to the pool once, when the connection opens.
+    private func adopt(_ connection: UpstreamConnection, handler: UpstreamResponseHandler, host: HostPool) {
+        handler.onResponseComplete = { [unowned self, unowned connection, unowned host] reusable in
             connection.busy = false
             if reusable && connection.usable && connection.channel.isActive {
                 host.idle.append(connection)
@@ -144,24 +151,22 @@ final class UpstreamPool {
                 connection.usable = false
                 connection.channel.close(promise: nil)
             }
-            self?.dispatch(host)
+            self.dispatch(host)
         }
-        handler.onUnusable = {
+        handler.onUnusable = { [unowned connection] in
             connection.usable = false
         }
-        handler.onNotSent = { [weak self] call in
-            // The request never left: a pooled connection that had died. Retry once on another.
-            guard let self, call.attempts < 2 else { return false }
-            self.enqueue(call, in: host, atFront: true)
-            self.eventLoop.assumeIsolated().execute { self.dispatch(host) }
-            return true
+        handler.onNotSent = { [unowned self, unowned host] call in
+            self.retry(call, in: host)
         }
-        call.cancelHook = {
-            handler.detach()
-            connection.usable = false
-            connection.channel.close(promise: nil)
-        }
-        handler.start(call)
+    }
+
+    /// Takes back a call whose request never left, for one more try elsewhere.
+    private func retry(_ call: UpstreamCall, in host: HostPool) -> Bool {
+        guard call.attempts < 2 else { return false }
+        self.enqueue(call, in: host, atFront: true)
+        self.eventLoop.assumeIsolated().execute { self.dispatch(host) }
+        return true
     }
 
     private func startStream(_ call: UpstreamCall, on connection: UpstreamConnection, host: HostPool) {
@@ -188,15 +193,8 @@ final class UpstreamPool {
                     stream.close(promise: nil)
                     return
                 }
-                handler.onNotSent = { call in
-                    guard call.attempts < 2 else { return false }
-                    self.enqueue(call, in: host, atFront: true)
-                    self.eventLoop.assumeIsolated().execute { self.dispatch(host) }
-                    return true
-                }
-                call.cancelHook = {
-                    handler.detach()
-                    stream.close(promise: nil)
+                handler.onNotSent = { [unowned self, unowned host] call in
+                    self.retry(call, in: host)
                 }
                 handler.start(call)
             case .failure:

@@ -55,7 +55,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.call = call
         self.requestSent = false
         self.responseKeepAlive = true
-        call.resumeReading = { [weak self] in self?.resumeReading() }
+        call.carrier = self
         context.write(self.wrapOutboundOut(.head(call.head)), promise: nil)
         if call.body.readableBytes > 0 {
             context.write(self.wrapOutboundOut(.body(.byteBuffer(call.body))), promise: nil)
@@ -87,10 +87,13 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         call.fail(error)
     }
 
-    /// The call's app went away: drop it so nothing more is relayed. The owner closes the channel.
-    func detach() {
+    /// The call's app went away: drop the call and close the channel, which cannot be reused with half
+    /// an answer unread (for HTTP/2, only this stream is reset).
+    func abort() {
         self.call = nil
         self.cancelTimers()
+        self.onUnusable?()
+        self.context?.close(promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -130,7 +133,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    private func resumeReading() {
+    func resumeReading() {
         guard self.pendingRead, let context = self.context else { return }
         self.pendingRead = false
         context.read()

@@ -72,3 +72,28 @@ def test_provider_connection_cap(start_sluice, provider):
 
     assert results == [(200, recording.body)] * 48
     assert provider.connections - before <= 2, f"{provider.connections - before} connections with a cap of 2"
+
+
+def test_pipelined_http1_requests_are_answered_in_order(sluice, provider):
+    """Two requests written back to back before reading: both answered, in order, on one connection."""
+    import socket
+
+    recording = wire.load("openai-chat-basic-byte-exact")
+    provider.serve(recording)
+    body = recording.request_body
+    one = (
+        f"POST {recording.path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+        f"content-length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    models = b"GET /v1/models HTTP/1.1\r\nhost: x\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", sluice.app_port), timeout=10) as sock:
+        sock.sendall(one + models + one)
+        received = b""
+        while received.count(b"HTTP/1.1 200 OK") < 3 or not received.endswith(recording.body):
+            chunk = sock.recv(65536)
+            assert chunk, f"connection closed after {received.count(b'HTTP/1.1 200 OK')} answers"
+            received += chunk
+    first = received.index(recording.body)
+    listing = received.index(b'"object":"list"')
+    last = received.rindex(recording.body)
+    assert first < listing < last

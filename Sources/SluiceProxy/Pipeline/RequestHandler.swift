@@ -38,6 +38,12 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     /// The request being answered; nil between requests.
     private var exchange: Exchange?
+    /// HTTP/1.1 request parts that arrived while an answer was still being written.
+    private var pipelined = CircularBuffer<HTTPServerRequestPart>()
+    private var readPending = false
+    private var servingPipelined = false
+    /// Told to shut down: the connection closes after the answer in progress.
+    private var quiescing = false
 
     init(gateway: GatewayState, loop: LoopContext, protocolName: String) {
         self.gateway = gateway
@@ -58,7 +64,18 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch self.unwrapInboundIn(data) {
+        let part = self.unwrapInboundIn(data)
+        if case .responding = self.state {
+            // HTTP/1.1 pipelining: the next request arrived before this answer ended. Keep it, in order,
+            // and stop reading until it is served (see `read`), so a client cannot make us buffer more.
+            self.pipelined.append(part)
+            return
+        }
+        self.process(part, context: context)
+    }
+
+    private func process(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             self.received(head: head, context: context)
         case .body(let chunk):
@@ -77,7 +94,10 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 self.state = .responding
                 self.dispatch(head: head, endpoint: endpoint, body: collector.body)
             case .discarding:
-                if self.exchange == nil { self.state = .idle }
+                if self.exchange == nil {
+                    self.state = .idle
+                    if self.quiescing { context.close(promise: nil) }
+                }
             case .idle, .responding:
                 break
             }
@@ -90,7 +110,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             requestID: self.loop.makeRequestID(),
             method: head.method,
             path: head.uri,
-            keepAlive: head.isKeepAlive,
+            keepAlive: head.isKeepAlive && !self.quiescing,
             snapshot: snapshot
         )
         guard let endpoint = APIEndpoint.match(uri: head.uri) else {
@@ -113,6 +133,45 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         self.state = .collecting(head, endpoint, RequestBodyCollector(limit: limit))
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if self.pipelined.isEmpty {
+            context.read()
+        } else {
+            self.readPending = true
+        }
+    }
+
+    /// Serves requests that were pipelined behind the one just answered, then reads again.
+    private func servePipelined() {
+        guard let context = self.context, !self.servingPipelined else { return }
+        self.servingPipelined = true
+        defer { self.servingPipelined = false }
+        while let part = self.pipelined.first {
+            if case .responding = self.state { return }
+            self.pipelined.removeFirst()
+            self.process(part, context: context)
+        }
+        if self.readPending {
+            self.readPending = false
+            context.read()
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Graceful shutdown of an HTTP/1.1 connection: close it now if idle, else right after this answer.
+        // (HTTP/2 connections are drained by their connection manager with GOAWAY instead.)
+        if event is ChannelShouldQuiesceEvent, self.protocolName == "HTTP/1.1" {
+            self.quiescing = true
+            if let exchange = self.exchange {
+                exchange.keepAlive = false
+            } else if case .idle = self.state {
+                context.close(promise: nil)
+            }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -323,6 +382,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         self.finish(status: exchange.status ?? 200, note: nil)
         if case .responding = self.state { self.state = .idle }
+        if !self.pipelined.isEmpty { self.servePipelined() }
     }
 
     /// Logs and counts the exchange once, then forgets it.

@@ -48,7 +48,9 @@ enum AppServer {
 
     private static func configureHTTP1(channel: any Channel, gateway: GatewayState, loop: LoopContext) throws {
         let sync = channel.pipeline.syncOperations
-        try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+        // No pipelining assistance: it pauses reading around every request (two epoll_ctl calls each);
+        // RequestHandler queues the rare pipelined request itself.
+        try sync.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
         try sync.addHandler(RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/1.1"))
     }
 

@@ -49,9 +49,13 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(1)
         }
         logger.info("starting", metadata: ["policy": .string(path ?? "<quickstart>"), "version": .string(SluiceVersion.text)])
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: gateway)]
+        if let path {
+            services.append(.init(service: PolicyReloader(path: path, gateway: gateway)))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: gateway)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

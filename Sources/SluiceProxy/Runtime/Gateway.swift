@@ -10,21 +10,32 @@ public import SluicePolicy
 ///
 /// `run()` (swift-service-lifecycle) binds the listeners, reports ready, waits for graceful shutdown, then
 /// stops accepting, lets requests and streams in flight finish up to the policy's drain timeout, and closes
-/// everything. Tests call ``start()`` and ``shutdown()`` directly.
+/// everything. Tests call ``start()`` and ``shutdown()`` directly. ``apply(_:)`` swaps in a reloaded policy.
 public final class Gateway: Service, Sendable {
     public let state: GatewayState
-    private let group: MultiThreadedEventLoopGroup
-    private let runtime = NIOLockedValueBox(Runtime())
+    let group: MultiThreadedEventLoopGroup
+    let runtime = NIOLockedValueBox(Runtime())
     private let createdAt = NIODeadline.now()
 
-    private struct Runtime {
-        var addresses: GatewayAddresses?
-        var adminListener: (any Channel)?
-        var adminTask: Task<Void, Never>?
-        /// Dropped before the event loops stop: its deinit touches a loop.
-        var quiescing: ServerQuiescingHelper?
+    struct Runtime {
+        var app: AppListener?
+        var admin: AdminListener?
         var ready = false
         var stopped = false
+    }
+
+    /// The app port and the helper that drains its connections.
+    struct AppListener {
+        var channel: any Channel
+        var quiescing: ServerQuiescingHelper
+        var address: HostPort
+    }
+
+    /// The admin port and the task serving it.
+    struct AdminListener {
+        var channel: any Channel
+        var task: Task<Void, Never>
+        var address: HostPort
     }
 
     /// Prepares a gateway for `loaded`; nothing is bound until ``start()``.
@@ -45,44 +56,31 @@ public final class Gateway: Service, Sendable {
         self.runtime.withLockedValue { $0.ready && !$0.stopped }
     }
 
+    /// Where the gateway listens now.
+    public var addresses: GatewayAddresses? {
+        self.runtime.withLockedValue { runtime in
+            guard let app = runtime.app?.channel.localAddress else { return nil }
+            return GatewayAddresses(app: app, admin: runtime.admin?.channel.localAddress)
+        }
+    }
+
     /// Binds the app and admin listeners and reports ready.
     @discardableResult
     public func start() async throws -> GatewayAddresses {
-        if let addresses = self.runtime.withLockedValue({ $0.addresses }) { return addresses }
+        if let addresses = self.addresses { return addresses }
         let policy = self.state.snapshot.loaded.policy
-        let logger = self.state.logger
-        let drain = TimeAmount(policy.server.drainTimeout)
-        let quiescing = ServerQuiescingHelper(group: self.group)
-        self.runtime.withLockedValue { $0.quiescing = quiescing }
-        let app = try await AppServer.bind(
-            host: policy.listen.app.host,
-            port: policy.listen.app.port,
-            group: self.group,
-            gateway: self.state,
-            quiescing: quiescing,
-            drainTimeout: drain
-        )
-        logger.info("listening", metadata: ["listener": "app", "address": .string(Self.text(app.localAddress))])
-        var adminAddress: SocketAddress?
-        if let admin = policy.listen.admin {
-            let server = AdminServer(gateway: self.state, isReady: { [weak self] in self?.isReady ?? false })
-            let listener = try await server.bind(host: admin.host, port: admin.port, group: self.group)
-            adminAddress = listener.channel.localAddress
-            let channel = listener.channel
-            let task = Task { await server.serve(listener) }
-            self.runtime.withLockedValue {
-                $0.adminListener = channel
-                $0.adminTask = task
-            }
-            logger.info("listening", metadata: ["listener": "admin", "address": .string(Self.text(adminAddress))])
+        let app = try await self.bindApp(policy.listen.app)
+        var admin: AdminListener?
+        if let address = policy.listen.admin {
+            admin = try await self.bindAdmin(address)
         }
-        let addresses = GatewayAddresses(app: app.localAddress!, admin: adminAddress)
         self.runtime.withLockedValue {
-            $0.addresses = addresses
+            $0.app = app
+            $0.admin = admin
             $0.ready = true
         }
         let startup = NIODeadline.now() - self.createdAt
-        logger.info(
+        self.state.logger.info(
             "ready",
             metadata: [
                 "startup_ms": .stringConvertible(Double(startup.nanoseconds / 1000) / 1000),
@@ -90,7 +88,35 @@ public final class Gateway: Service, Sendable {
                 "policy_sha256": .string(self.state.snapshot.loaded.sha256),
             ]
         )
-        return addresses
+        return self.addresses!
+    }
+
+    func bindApp(_ address: HostPort) async throws -> AppListener {
+        let quiescing = ServerQuiescingHelper(group: self.group)
+        let channel = try await AppServer.bind(
+            host: address.host,
+            port: address.port,
+            group: self.group,
+            gateway: self.state,
+            quiescing: quiescing,
+            drainTimeout: TimeAmount(self.state.snapshot.loaded.policy.server.drainTimeout)
+        )
+        self.state.logger.info(
+            "listening",
+            metadata: ["listener": "app", "address": .string(Self.text(channel.localAddress))]
+        )
+        return AppListener(channel: channel, quiescing: quiescing, address: address)
+    }
+
+    func bindAdmin(_ address: HostPort) async throws -> AdminListener {
+        let server = AdminServer(gateway: self.state, isReady: { [weak self] in self?.isReady ?? false })
+        let listener = try await server.bind(host: address.host, port: address.port, group: self.group)
+        let task = Task { await server.serve(listener) }
+        self.state.logger.info(
+            "listening",
+            metadata: ["listener": "admin", "address": .string(Self.text(listener.channel.localAddress))]
+        )
+        return AdminListener(channel: listener.channel, task: task, address: address)
     }
 
     /// swift-service-lifecycle entry: serve until graceful shutdown is asked for, then drain and stop.
@@ -102,15 +128,12 @@ public final class Gateway: Service, Sendable {
 
     /// Stops accepting, waits for requests in flight up to the drain timeout, and closes everything.
     public func shutdown() async {
-        let alreadyStopped = self.runtime.withLockedValue { runtime -> Bool in
-            defer { runtime.stopped = true }
-            return runtime.stopped
-        }
-        if alreadyStopped { return }
+        // Each listener is taken out in its own call, so no reference to the app listener's quiescing
+        // helper outlives this scope: its deinit must run while the event loops still do.
+        guard let (drained, admin) = self.stopListening() else { return }
         let logger = self.state.logger
         let drainTimeout = self.state.snapshot.loaded.policy.server.drainTimeout
         logger.info("shutting down", metadata: ["drain_timeout_s": .stringConvertible(Double(drainTimeout.components.seconds))])
-        let drained = self.stopAccepting()
         let finished = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 (try? await drained.get()) != nil
@@ -128,31 +151,40 @@ public final class Gateway: Service, Sendable {
         } else {
             logger.warning("drain timeout reached; closing connections still open")
         }
-        let (admin, adminTask) = self.runtime.withLockedValue { ($0.adminListener, $0.adminTask) }
-        try? await admin?.close()
-        await adminTask?.value
+        try? await admin?.channel.close()
+        await admin?.task.value
         self.state.closeUpstreamConnections()
         try? await self.group.shutdownGracefully()
         logger.info("stopped")
     }
 
-    /// Closes the app listener and tells every connection to finish what it has; the future completes
-    /// when all have closed. The quiescing helper is released here, while the loops still run.
-    private func stopAccepting() -> EventLoopFuture<Void> {
-        let drained = self.group.next().makePromise(of: Void.self)
-        let quiescing = self.runtime.withLockedValue { runtime in
-            defer { runtime.quiescing = nil }
-            return runtime.quiescing
+    /// Marks the gateway stopped and starts draining the app listener; nil when already stopped.
+    private func stopListening() -> (EventLoopFuture<Void>, AdminListener?)? {
+        let (alreadyStopped, app, admin) = self.runtime.withLockedValue { runtime in
+            defer {
+                runtime.stopped = true
+                runtime.app = nil
+                runtime.admin = nil
+            }
+            return (runtime.stopped, runtime.app, runtime.admin)
         }
-        if let quiescing {
-            quiescing.initiateShutdown(promise: drained)
+        if alreadyStopped { return nil }
+        return (self.drain(app), admin)
+    }
+
+    /// Closes `app`'s listener and tells each of its connections to finish what it has; the future
+    /// completes when all have closed. The quiescing helper is released here, while the loops still run.
+    func drain(_ app: AppListener?) -> EventLoopFuture<Void> {
+        let drained = self.group.next().makePromise(of: Void.self)
+        if let app {
+            app.quiescing.initiateShutdown(promise: drained)
         } else {
             drained.succeed()
         }
         return drained.futureResult
     }
 
-    private static func text(_ address: SocketAddress?) -> String {
+    static func text(_ address: SocketAddress?) -> String {
         guard let address else { return "-" }
         switch address {
         case .v6: return "[\(address.ipAddress ?? "::")]:\(address.port ?? 0)"

@@ -1,4 +1,5 @@
 public import Logging
+import CoreMetrics
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -8,6 +9,16 @@ public final class GatewayState: Sendable {
     public let metrics: GatewayMetrics
     public let logger: Logger
     private let loops: [ObjectIdentifier: LoopContext]
+    /// The outcome of the last reload, for `/config`.
+    private let reloadStatus = NIOLockedValueBox(ReloadStatus())
+
+    struct ReloadStatus {
+        var lastError: String?
+        var lastErrorAt: NIODeadline?
+        var reloads = 0
+        var failures = 0
+    }
+
     /// When the gateway was made, for the uptime on `/status`.
     let createdAt = NIODeadline.now()
 
@@ -33,6 +44,24 @@ public final class GatewayState: Sendable {
     }
 
     var loopCount: Int { self.loops.count }
+
+    var reloads: (ok: Int, failed: Int, lastError: String?) {
+        self.reloadStatus.withLockedValue { ($0.reloads, $0.failures, $0.lastError) }
+    }
+
+    func recordReloadSuccess() {
+        self.reloadStatus.withLockedValue { $0.reloads += 1 }
+        self.metrics.reloadCounter(result: "ok").increment()
+    }
+
+    func recordReloadFailure(_ problem: String) {
+        self.reloadStatus.withLockedValue {
+            $0.failures += 1
+            $0.lastError = problem
+            $0.lastErrorAt = .now()
+        }
+        self.metrics.reloadCounter(result: "error").increment()
+    }
 
     func loopContext(for eventLoop: any EventLoop) -> LoopContext {
         self.loops[ObjectIdentifier(eventLoop)]!

@@ -92,9 +92,12 @@ struct AdminServer {
             return (.ok, "text/plain; version=0.0.4; charset=utf-8", self.gateway.metrics.render())
         case "/config":
             let snapshot = self.gateway.snapshot
+            let reloads = self.gateway.reloads
             let body =
                 "{\"sha256\":\(JSONText.quoted(snapshot.loaded.sha256)),"
                 + "\"loaded_at\":\(JSONText.quoted(ISO8601.format(snapshot.loadedAt))),"
+                + "\"reloads\":\(reloads.ok),\"failed_reloads\":\(reloads.failed),"
+                + "\"last_error\":\(reloads.lastError.map(JSONText.quoted) ?? "null"),"
                 + "\"policy\":\(snapshot.loaded.redactedJSON())}\n"
             return (.ok, "application/json", body)
         case "/status":

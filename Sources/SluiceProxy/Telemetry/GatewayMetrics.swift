@@ -1,4 +1,4 @@
-public import CoreMetrics
+import CoreMetrics
 public import Prometheus
 
 /// The gateway's metrics, registered in one Prometheus registry that `/metrics` renders.
@@ -49,6 +49,10 @@ public final class GatewayMetrics: Sendable {
             dimensions: [("model", model), ("provider", provider), ("kind", kind)],
             factory: self.factory
         )
+    }
+
+    func reloadCounter(result: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: "sluice_policy_reloads_total", dimensions: [("result", result)], factory: self.factory)
     }
 
     func upstreamConnectionsCounter(provider: String) -> CoreMetrics.Counter {

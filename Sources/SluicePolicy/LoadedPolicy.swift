@@ -10,21 +10,37 @@ public struct LoadedPolicy: Sendable {
     public var policy: Policy
     /// Resolved provider keys by provider name; providers without `api_key` have none.
     public var secrets: [String: SecretValue]
+    /// Resolved per-workload provider keys (`provider_keys`), by workload name, then provider
+    /// name; workloads without overrides have no entry.
+    public var workloadSecrets: [String: [String: SecretValue]]
     /// Lowercase hex SHA-256 of the file's bytes: tells in `/config`, logs and metrics which
     /// file is active, and lets a reload skip an unchanged file.
     public var sha256: String
 
     /// Creates a loaded policy.
-    public init(policy: Policy, secrets: [String: SecretValue] = [:], sha256: String) {
+    public init(
+        policy: Policy, secrets: [String: SecretValue] = [:], workloadSecrets: [String: [String: SecretValue]] = [:],
+        sha256: String
+    ) {
         self.policy = policy
         self.secrets = secrets
+        self.workloadSecrets = workloadSecrets
         self.sha256 = sha256
+    }
+
+    /// The key to send to `provider` for a request of `workload` under ``CredentialMode/inject``:
+    /// the workload's `provider_keys` override when it has one, else the provider's `api_key`;
+    /// nil when neither exists (a provider that needs no key). An anonymous caller passes nil.
+    public func providerKey(for provider: String, workload: String?) -> SecretValue? {
+        if let workload, let override = workloadSecrets[workload]?[provider] { return override }
+        return secrets[provider]
     }
 
     /// The effective policy, defaults filled in, as pretty JSON with sorted keys (for `/config`).
     ///
-    /// Every `api_key` is written `"<redacted>"`, and secret values are not part of the
-    /// encoded model at all, so no secret can appear.
+    /// Every `api_key` and `provider_keys` entry is written `"<redacted>"`, and secret values are
+    /// not part of the encoded model at all, so no secret can appear. Virtual key hashes are
+    /// shown: a hash gives the key away no more than the policy file itself does.
     public func redactedJSON() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -7,6 +7,9 @@ extension Policy {
             if case .file(let path) = provider.apiKey { files.insert(path) }
             if let caFile = provider.tls.caFile { files.insert(caFile) }
         }
+        for workload in self.workloads.values {
+            for case .file(let path) in workload.providerKeys.values { files.insert(path) }
+        }
         return files.sorted()
     }
 }

@@ -1,5 +1,5 @@
-/// A validated policy file (version 1): what Sluice listens on, which providers it knows and
-/// where each model name goes.
+/// A validated policy file (version 1): what Sluice listens on, which providers it knows,
+/// where each model name goes and which workloads may call it.
 ///
 /// An immutable value: the proxy swaps the whole snapshot on reload. It holds secret
 /// references, never secret values; those live in ``LoadedPolicy/secrets``.
@@ -14,6 +14,9 @@ public struct Policy: Sendable, Hashable, Encodable {
     public var providers: [String: ProviderConfig]
     /// The routes by the model name apps send.
     public var models: [String: ModelRoute]
+    /// The workloads by name; empty when the policy has no `workloads:` section, in which case
+    /// every caller is anonymous and may use every model.
+    public var workloads: [String: WorkloadConfig]
 
     /// The only policy format version this build reads.
     public static let supportedVersion = 1
@@ -24,12 +27,30 @@ public struct Policy: Sendable, Hashable, Encodable {
         listen: ListenSettings,
         server: ServerSettings = ServerSettings(),
         providers: [String: ProviderConfig] = [:],
-        models: [String: ModelRoute] = [:]
+        models: [String: ModelRoute] = [:],
+        workloads: [String: WorkloadConfig] = [:]
     ) {
         self.version = version
         self.listen = listen
         self.server = server
         self.providers = providers
         self.models = models
+        self.workloads = workloads
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, listen, server, providers, models, workloads
+    }
+
+    /// Encodes every section; `workloads` only when there are some, so a policy without them
+    /// reads in `/config` as it did before workloads existed.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(listen, forKey: .listen)
+        try container.encode(server, forKey: .server)
+        try container.encode(providers, forKey: .providers)
+        try container.encode(models, forKey: .models)
+        if !workloads.isEmpty { try container.encode(workloads, forKey: .workloads) }
     }
 }

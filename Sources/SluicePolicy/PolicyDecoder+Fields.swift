@@ -24,7 +24,9 @@ extension PolicyDecoder {
             if allowed.contains(entry.key) {
                 known.append(entry)
             } else if unsupported.contains(entry.key) {
-                report("\(entry.label) is not supported by this version of Sluice yet", at: entry.keyPosition)
+                // A top-level section needs no "in policy"; a nested key says whose it is.
+                let place = context == PolicyDecoder.rootContext ? "" : " in \(context)"
+                report("\(entry.label)\(place) is not supported by this version of Sluice yet", at: entry.keyPosition)
             } else {
                 report(
                     "unknown key \(entry.label) in \(context); expected one of: \(allowed.joined(separator: ", "))",

@@ -6,8 +6,12 @@ extension PolicyDecoder {
     ///
     /// - Parameter knownProviders: the names under `providers:`, which targets must name; nil
     ///   skips that check because the providers section itself is broken.
-    mutating func decodeModels(_ field: PolicyField, knownProviders: Set<String>?) -> [String: ModelRoute] {
-        guard let entries = entries(of: field.value, label: field.label) else { return [:] }
+    /// - Returns: every model name written (nil when the section itself is malformed, so
+    ///   workloads' allow-lists are not checked against an empty list) and the routes that decoded.
+    mutating func decodeModels(
+        _ field: PolicyField, knownProviders: Set<String>?
+    ) -> (names: Set<String>?, routes: [String: ModelRoute]) {
+        guard let entries = entries(of: field.value, label: field.label) else { return (nil, [:]) }
         var routes: [String: ModelRoute] = [:]
         for entry in entries {
             guard !entry.key.isEmpty else {
@@ -18,7 +22,7 @@ extension PolicyDecoder {
                 routes[entry.key] = route
             }
         }
-        return routes
+        return (Set(entries.map(\.key)), routes)
     }
 
     private mutating func decodeModel(_ entry: PolicyField, knownProviders: Set<String>?) -> ModelRoute? {

@@ -1,31 +1,48 @@
 import Yams
 
-/// Secret references (`api_key: { env: NAME }` or `{ file: PATH }`) and their resolution.
+/// Secret references (`{ env: NAME }` or `{ file: PATH }`) and their resolution.
 extension PolicyDecoder {
     /// Decodes a provider's `api_key` and resolves it into ``secrets``.
+    mutating func decodeAPIKey(_ field: PolicyField, provider name: String) -> SecretRef? {
+        guard let (ref, value) = decodeSecret(field, label: field.label, owner: "api_key of provider '\(name)'") else {
+            return nil
+        }
+        if let value { secrets[name] = value }
+        return ref
+    }
+
+    /// Decodes one secret reference and resolves it.
     ///
     /// No message here ever quotes a value: a key pasted where a reference belongs must not be
     /// echoed into a terminal or a CI log.
-    mutating func decodeAPIKey(_ field: PolicyField, provider name: String) -> SecretRef? {
-        let owner = "api_key of provider '\(name)'"
+    ///
+    /// - Parameters:
+    ///   - label: names the reference at the start of a message: `'api_key'`.
+    ///   - owner: names whose secret it is inside a message: `api_key of provider 'openai'`.
+    /// - Returns: the reference, with its value when it resolved (a failure to resolve is
+    ///   reported, and the reference still returned so the walk goes on); nil when the
+    ///   reference itself is malformed.
+    mutating func decodeSecret(
+        _ field: PolicyField, label: String, owner: String
+    ) -> (ref: SecretRef, value: SecretValue?)? {
         guard case .mapping = field.value else {
             report(
-                "'api_key' must be { env: NAME } or { file: PATH }; never write the key itself into the policy",
+                "\(label) must be { env: NAME } or { file: PATH }; never write the key itself into the policy",
                 at: field.value.position
             )
             return nil
         }
         guard
             let ref = fields(
-                of: field.value, label: field.label, context: owner, owner: field.keyPosition, allowed: ["env", "file"])
+                of: field.value, label: label, context: owner, owner: field.keyPosition, allowed: ["env", "file"])
         else { return nil }
 
         switch (ref["env"], ref["file"]) {
         case (nil, nil):
-            report("'api_key' must name exactly one of 'env' or 'file', got neither", at: field.value.position)
+            report("\(label) must name exactly one of 'env' or 'file', got neither", at: field.value.position)
             return nil
         case (.some, .some):
-            report("'api_key' must name exactly one of 'env' or 'file', got both", at: field.value.position)
+            report("\(label) must name exactly one of 'env' or 'file', got both", at: field.value.position)
             return nil
         case (let envField?, nil):
             guard let variable = string(envField) else { return nil }
@@ -36,13 +53,11 @@ extension PolicyDecoder {
                 )
                 return nil
             }
-            resolveEnvironment(variable, provider: name, owner: owner, at: envField.value.position)
-            return .env(variable)
+            return (.env(variable), resolveEnvironment(variable, owner: owner, at: envField.value.position))
         case (nil, let fileField?):
             guard let path = string(fileField) else { return nil }
             let resolved = resolvePath(path)
-            resolveFile(resolved, provider: name, owner: owner, at: fileField.value.position)
-            return .file(resolved)
+            return (.file(resolved), resolveFile(resolved, owner: owner, at: fileField.value.position))
         }
     }
 
@@ -55,33 +70,33 @@ extension PolicyDecoder {
     }
 
     private mutating func resolveEnvironment(
-        _ variable: String, provider: String, owner: String, at position: SourcePosition
-    ) {
+        _ variable: String, owner: String, at position: SourcePosition
+    ) -> SecretValue? {
         guard let value = environment.variables[variable] else {
             report("environment variable \(variable) (\(owner)) is not set", at: position)
-            return
+            return nil
         }
         guard !value.isEmpty else {
             report("environment variable \(variable) (\(owner)) is empty", at: position)
-            return
+            return nil
         }
-        secrets[provider] = SecretValue(value)
+        return SecretValue(value)
     }
 
-    private mutating func resolveFile(_ path: String, provider: String, owner: String, at position: SourcePosition) {
+    private mutating func resolveFile(_ path: String, owner: String, at position: SourcePosition) -> SecretValue? {
         var value: String
         do {
             value = try environment.readFile(path)
         } catch {
             report("cannot read \(owner) from \(path): \(error)", at: position)
-            return
+            return nil
         }
         // `kubectl create secret --from-file` and editors leave a trailing newline; no key ends in whitespace.
         while let last = value.last, last.isWhitespace { value.removeLast() }
         guard !value.isEmpty else {
             report("file \(path) (\(owner)) is empty", at: position)
-            return
+            return nil
         }
-        secrets[provider] = SecretValue(value)
+        return SecretValue(value)
     }
 }

@@ -15,6 +15,17 @@ extension PolicyDecoder {
         return text
     }
 
+    /// A YAML boolean: `true`/`false` (and YAML 1.1's `yes`/`no`/`on`/`off`), unquoted.
+    mutating func boolean(_ field: PolicyField) -> Bool? {
+        guard case .scalar(let scalar) = field.value, field.value.tag.rawValue == Tag.Name.bool.rawValue,
+            let value = Bool.construct(from: scalar)
+        else {
+            report("\(field.label) must be true or false, got \(field.value.kindDescription)", at: field.value.position)
+            return nil
+        }
+        return value
+    }
+
     /// An integer of at least `minimum`.
     mutating func integer(_ field: PolicyField, atLeast minimum: Int = .min) -> Int? {
         guard let value = field.value.integer else {

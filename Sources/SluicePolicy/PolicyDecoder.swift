@@ -7,7 +7,8 @@ import Yams
 /// 2. Decode each section, reporting unknown keys, wrong types and bad values at the
 ///    offending key or value, and carrying on so that one run reports every problem.
 /// 3. Resolve secrets and check referenced files through the injected ``PolicyEnvironment``.
-/// 4. Check what spans sections: listener addresses, model targets naming providers.
+/// 4. Check what spans sections: listener addresses, model targets naming providers, workloads
+///    naming providers and models, a virtual key hash claimed by two workloads.
 ///
 /// A section that fails is replaced by its defaults so the walk can go on; the policy is only
 /// returned when no issue was found, so a placeholder never escapes.
@@ -22,12 +23,16 @@ struct PolicyDecoder {
     private(set) var issues: [PolicyIssue] = []
     /// Resolved provider keys by provider name.
     var secrets: [String: SecretValue] = [:]
+    /// Resolved `provider_keys` overrides by workload name, then provider name.
+    var workloadSecrets: [String: [String: SecretValue]] = [:]
 
     /// The top-level sections this version reads, in the order messages list them.
-    static let sections = ["version", "listen", "server", "providers", "models"]
+    static let sections = ["version", "listen", "server", "providers", "models", "workloads"]
+    /// How messages name the top level of the file: `unknown key 'x' in policy`.
+    static let rootContext = "policy"
     /// Sections of the design that this version does not implement yet; refused by name, not
     /// as unknown, so the user learns why.
-    static let unsupportedSections = ["workloads", "limits_store"]
+    static let unsupportedSections = ["limits_store"]
 
     init(file: String, environment: PolicyEnvironment) {
         self.file = file
@@ -86,7 +91,7 @@ struct PolicyDecoder {
         }
         guard
             let top = fields(
-                of: root, label: "the policy", context: "policy", owner: root.position,
+                of: root, label: "the policy", context: Self.rootContext, owner: root.position,
                 allowed: Self.sections, unsupported: Self.unsupportedSections
             )
         else { return nil }
@@ -95,10 +100,17 @@ struct PolicyDecoder {
         let listen = require("listen", in: top).flatMap { decodeListen($0) }
         let server = top["server"].map { decodeServer($0) } ?? ServerSettings()
         let providers = top["providers"].map { decodeProviders($0) } ?? (names: [], configs: [:])
-        let models = top["models"].map { decodeModels($0, knownProviders: providers.names) } ?? [:]
+        let models = top["models"].map { decodeModels($0, knownProviders: providers.names) } ?? (names: [], routes: [:])
+        let workloads =
+            top["workloads"].map {
+                decodeWorkloads($0, knownProviders: providers.names, knownModels: models.names)
+            } ?? [:]
 
         guard issues.isEmpty, let version, let listen else { return nil }
-        return Policy(version: version, listen: listen, server: server, providers: providers.configs, models: models)
+        return Policy(
+            version: version, listen: listen, server: server, providers: providers.configs, models: models.routes,
+            workloads: workloads
+        )
     }
 
     private mutating func decodeVersion(_ field: PolicyField) -> Int? {

@@ -43,6 +43,9 @@ public enum PolicyLoader {
         guard let policy, decoder.issues.isEmpty else {
             throw PolicyLoadError(issues: decoder.sortedIssues)
         }
-        return LoadedPolicy(policy: policy, secrets: decoder.secrets, sha256: SHA256.hex(of: yaml.utf8))
+        return LoadedPolicy(
+            policy: policy, secrets: decoder.secrets, workloadSecrets: decoder.workloadSecrets,
+            sha256: SHA256.hex(of: yaml.utf8)
+        )
     }
 }

@@ -1,7 +1,11 @@
-/// SHA-256 (FIPS 180-4), used only to fingerprint policy files.
+/// SHA-256 (FIPS 180-4): fingerprints policy files and hashes callers' virtual keys.
 ///
-/// Written here because this target may depend on Yams alone, and fingerprinting a file of a
-/// few kilobytes needs no speed. Hashing that guards anything uses swift-crypto elsewhere.
+/// Written here because this target may depend on Yams alone. It is checked against the FIPS
+/// 180-4 and NIST vectors, every padding length around a block boundary and a million-byte
+/// input. A virtual key's hash is only looked up, never used as a MAC or signature, so what
+/// it needs is SHA-256's preimage resistance, which a correct implementation has. A key is one
+/// block, hashed on the request path, so whole blocks are compressed without copying or
+/// allocating per byte. Signing and TLS belong to swift-crypto and NIOSSL, outside this target.
 struct SHA256 {
     private var state: [UInt32] = [
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
@@ -21,15 +25,18 @@ struct SHA256 {
         }.joined()
     }
 
+    /// The 32-byte digest of `bytes`.
+    static func digest(of bytes: some Sequence<UInt8>) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
     /// Feeds more input.
     mutating func update(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            pending.append(byte)
-            byteCount &+= 1
-            if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
-            }
+        let contiguous: Void? = bytes.withContiguousStorageIfAvailable { update(buffer: $0) }
+        if contiguous == nil {
+            Array(bytes).withUnsafeBufferPointer { update(buffer: $0) }
         }
     }
 
@@ -42,41 +49,81 @@ struct SHA256 {
         for shift in stride(from: 56, through: 0, by: -8) {
             tail.append(UInt8(truncatingIfNeeded: bitCount >> UInt64(shift)))
         }
-        for start in stride(from: 0, to: tail.count, by: 64) { compress(tail[start..<start + 64]) }
-        return state.flatMap { word in
-            [
-                UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8),
-                UInt8(truncatingIfNeeded: word),
-            ]
+        tail.withUnsafeBufferPointer { buffer in
+            for start in stride(from: 0, to: buffer.count, by: 64) {
+                compress(UnsafeBufferPointer(rebasing: buffer[start..<start + 64]))
+            }
         }
+        var digest: [UInt8] = []
+        digest.reserveCapacity(32)
+        for word in state {
+            digest.append(UInt8(truncatingIfNeeded: word >> 24))
+            digest.append(UInt8(truncatingIfNeeded: word >> 16))
+            digest.append(UInt8(truncatingIfNeeded: word >> 8))
+            digest.append(UInt8(truncatingIfNeeded: word))
+        }
+        return digest
     }
 
-    private mutating func compress(_ block: some Collection<UInt8>) {
-        let bytes = Array(block)
-        var schedule = [UInt32](repeating: 0, count: 64)
-        for index in 0..<16 {
-            schedule[index] = bytes[index * 4..<index * 4 + 4].reduce(0) { $0 << 8 | UInt32($1) }
+    /// Compresses whole blocks straight from the input, keeping only a partial block pending.
+    /// (A caller key is one block: hashing it on the request path must not allocate per byte.)
+    private mutating func update(buffer: UnsafeBufferPointer<UInt8>) {
+        byteCount &+= UInt64(buffer.count)
+        var index = 0
+        if !pending.isEmpty {
+            let take = min(64 - pending.count, buffer.count)
+            pending.append(contentsOf: buffer[0..<take])
+            index = take
+            if pending.count == 64 {
+                let block = pending
+                block.withUnsafeBufferPointer { compress($0) }
+                pending.removeAll(keepingCapacity: true)
+            }
         }
-        for index in 16..<64 {
-            let s0 =
-                schedule[index - 15].rotatedRight(7) ^ schedule[index - 15].rotatedRight(18)
-                ^ (schedule[index - 15] >> 3)
-            let s1 =
-                schedule[index - 2].rotatedRight(17) ^ schedule[index - 2].rotatedRight(19)
-                ^ (schedule[index - 2] >> 10)
-            schedule[index] = schedule[index - 16] &+ s0 &+ schedule[index - 7] &+ s1
+        while buffer.count - index >= 64 {
+            compress(UnsafeBufferPointer(rebasing: buffer[index..<index + 64]))
+            index += 64
         }
-        var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
-        for index in 0..<64 {
-            let sum1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-            let choice = (e & f) ^ (~e & g)
-            let temp1 = h &+ sum1 &+ choice &+ Self.roundConstants[index] &+ schedule[index]
-            let sum0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-            let majority = (a & b) ^ (a & c) ^ (b & c)
-            let temp2 = sum0 &+ majority
-            (h, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ temp2)
+        if index < buffer.count { pending.append(contentsOf: buffer[index...]) }
+    }
+
+    /// One round of the compression function over a 64-byte block.
+    private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+            for index in 0..<16 {
+                schedule[index] =
+                    UInt32(bytes[index * 4]) << 24 | UInt32(bytes[index * 4 + 1]) << 16
+                    | UInt32(bytes[index * 4 + 2]) << 8 | UInt32(bytes[index * 4 + 3])
+            }
+            for index in 16..<64 {
+                let s0 =
+                    schedule[index - 15].rotatedRight(7) ^ schedule[index - 15].rotatedRight(18)
+                    ^ (schedule[index - 15] >> 3)
+                let s1 =
+                    schedule[index - 2].rotatedRight(17) ^ schedule[index - 2].rotatedRight(19)
+                    ^ (schedule[index - 2] >> 10)
+                schedule[index] = schedule[index - 16] &+ s0 &+ schedule[index - 7] &+ s1
+            }
+            var (a, b, c, d) = (state[0], state[1], state[2], state[3])
+            var (e, f, g, h) = (state[4], state[5], state[6], state[7])
+            for index in 0..<64 {
+                let sum1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+                let choice = (e & f) ^ (~e & g)
+                let temp1 = h &+ sum1 &+ choice &+ Self.roundConstants[index] &+ schedule[index]
+                let sum0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+                let majority = (a & b) ^ (a & c) ^ (b & c)
+                let temp2 = sum0 &+ majority
+                (h, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ temp2)
+            }
+            state[0] &+= a
+            state[1] &+= b
+            state[2] &+= c
+            state[3] &+= d
+            state[4] &+= e
+            state[5] &+= f
+            state[6] &+= g
+            state[7] &+= h
         }
-        for (index, value) in [a, b, c, d, e, f, g, h].enumerated() { state[index] = state[index] &+ value }
     }
 
     private static let roundConstants: [UInt32] = [

@@ -50,7 +50,8 @@ enum YAMLErrorTranslator {
         }
     }
 
-    /// `invalid YAML: PROBLEM (CONTEXT at line L, column C)`, with a hint when a tab is the culprit.
+    /// `invalid YAML: PROBLEM (CONTEXT at line L, column C)`, with a hint when a tab or an
+    /// unquoted `*` is the culprit.
     private static func syntaxMessage(problem: String, context: YamlError.Context?, mark: Mark, yaml: String) -> String
     {
         var message = "invalid YAML: \(problem)"
@@ -59,6 +60,12 @@ enum YAMLErrorTranslator {
         }
         if character(at: SourcePosition(mark), in: yaml) == "\t" {
             message += "; indent with spaces, YAML does not allow tabs"
+        }
+        // `models: [*]` reads as an alias with no name; the allow-list's wildcard needs quotes.
+        if let context, context.text == "while scanning an alias",
+            character(at: SourcePosition(context.mark), in: yaml) == "*"
+        {
+            message += "; a * starts an alias in YAML, so write \"*\" in quotes"
         }
         return message
     }

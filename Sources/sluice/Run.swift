@@ -25,8 +25,9 @@ struct Run: AsyncParsableCommand {
         var logger = Logger(label: "sluice")
         let environment = ProcessInfo.processInfo.environment
         let path = self.policy ?? environment["SLUICE_POLICY"]
-        if let workload = self.workload ?? environment["SLUICE_WORKLOAD"] {
-            logger[metadataKey: "workload"] = .string(workload)
+        let workload = self.workload ?? environment["SLUICE_WORKLOAD"]
+        if let workload {
+            logger[metadataKey: "sidecar_workload"] = .string(workload)
         }
         let loaded: LoadedPolicy
         do {
@@ -43,7 +44,7 @@ struct Run: AsyncParsableCommand {
         }
         let gateway: Gateway
         do {
-            gateway = try Gateway(loaded: loaded, logger: logger)
+            gateway = try Gateway(loaded: loaded, workload: workload, logger: logger)
         } catch {
             logger.error("policy error", metadata: ["problem": .string("\(path ?? "<quickstart>"): \(error)")])
             throw ExitCode(1)

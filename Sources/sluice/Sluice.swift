@@ -7,7 +7,7 @@ struct Sluice: AsyncParsableCommand {
         commandName: "sluice",
         abstract: "An AI gateway that runs beside your app.",
         version: SluiceVersion.text,
-        subcommands: [Run.self, Validate.self, Version.self],
+        subcommands: [Run.self, Validate.self, Key.self, Version.self],
         defaultSubcommand: Run.self
     )
 }

@@ -4,6 +4,7 @@ import Glibc
 import NIOCore
 import NIOHTTP1
 import SluiceLLM
+import SluicePolicy
 
 /// What the request handler knows about the request it is answering, from head to access-log line.
 final class Exchange {
@@ -16,6 +17,8 @@ final class Exchange {
     /// The policy this request runs under from start to end, even if a reload happens meanwhile.
     let snapshot: PolicySnapshot
     var keepAlive: Bool
+    /// Who is calling, once the request's key was checked.
+    var caller: CallerIdentity = .anonymous
     var model: String?
     var upstreamModel: String?
     var providerName: String?

@@ -113,6 +113,17 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             keepAlive: head.isKeepAlive && !self.quiescing,
             snapshot: snapshot
         )
+        switch snapshot.identity.resolve(
+            authorization: head.headers.first(name: "authorization"),
+            apiKey: head.headers.first(name: "x-api-key")
+        ) {
+        case .success(let caller):
+            self.exchange?.caller = caller
+        case .failure(let error):
+            self.state = .discarding
+            self.respondError(SluiceError(code: .unauthorized, message: error.message), extraHeaders: [("www-authenticate", "Bearer")])
+            return
+        }
         guard let endpoint = APIEndpoint.match(uri: head.uri) else {
             self.state = .discarding
             self.respondError(SluiceError.notFound(method: head.method.rawValue, path: head.uri))
@@ -196,7 +207,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let exchange = self.exchange else { return }
         let snapshot = exchange.snapshot
         if endpoint == .models {
-            self.respond(status: .ok, body: snapshot.modelListBody, contentType: "application/json")
+            self.respond(status: .ok, body: snapshot.modelList(for: exchange.caller), contentType: "application/json")
             return
         }
         let body = body ?? ByteBuffer()
@@ -211,6 +222,12 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         exchange.stream = request.stream
         guard let route = snapshot.routes[request.model] else {
             self.respondError(SluiceError.modelNotFound(request.model, available: snapshot.modelNames))
+            return
+        }
+        guard snapshot.identity.isModelAllowed(request.model, for: exchange.caller) else {
+            let workload = exchange.caller.workloadName ?? "-"
+            let allowed = snapshot.identity.allowedModels(for: exchange.caller).filter(snapshot.modelNames)
+            self.respondError(SluiceError.modelNotAllowed(request.model, workload: workload, allowed: allowed))
             return
         }
         let provider = route.provider
@@ -228,12 +245,15 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let outgoing =
                 route.upstreamModel == nil || route.upstreamModel == request.model
                 ? body : request.replacingModel(in: body, with: upstreamModel)
+            let passthrough = snapshot.identity.credentials(for: exchange.caller) == .passthrough
             self.forward(
                 head: head,
                 endpoint: endpoint,
                 body: outgoing,
                 upstream: upstream,
-                authorization: provider.authorization
+                authorization: passthrough
+                    ? head.headers.first(name: "authorization")
+                    : snapshot.authorization(for: provider, workload: exchange.caller.workloadName)
             )
         }
     }
@@ -411,6 +431,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         metadata["status"] = .stringConvertible(status)
         metadata["latency_ms"] = .stringConvertible(Double(elapsed.nanoseconds / 1000) / 1000)
         metadata["stream"] = .stringConvertible(exchange.stream)
+        if let workload = exchange.caller.workloadName { metadata["workload"] = .string(workload) }
         if let upstreamModel = exchange.upstreamModel { metadata["upstream_model"] = .string(upstreamModel) }
         if let usage {
             metadata["prompt_tokens"] = .stringConvertible(usage.promptTokens)

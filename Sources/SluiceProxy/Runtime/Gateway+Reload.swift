@@ -14,7 +14,7 @@ extension Gateway {
         let logger = self.state.logger
         let snapshot: PolicySnapshot
         do {
-            snapshot = try PolicySnapshot(loaded)
+            snapshot = try PolicySnapshot(loaded, workload: self.workload)
         } catch {
             self.state.recordReloadFailure(error.description)
             logger.error("policy reload failed; the active policy stays", metadata: ["problem": .string(error.description)])

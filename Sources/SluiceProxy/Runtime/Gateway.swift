@@ -38,9 +38,13 @@ public final class Gateway: Service, Sendable {
         var address: HostPort
     }
 
+    /// The workload this sidecar serves (`--workload`), applied to every policy it loads.
+    public let workload: String?
+
     /// Prepares a gateway for `loaded`; nothing is bound until ``start()``.
-    public init(loaded: LoadedPolicy, logger: Logger) throws {
-        let snapshot = try PolicySnapshot(loaded)
+    public init(loaded: LoadedPolicy, workload: String? = nil, logger: Logger) throws {
+        self.workload = workload
+        let snapshot = try PolicySnapshot(loaded, workload: workload)
         let threads = loaded.policy.server.eventLoopThreads ?? CPUQuota.eventLoopThreads()
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         self.state = GatewayState(

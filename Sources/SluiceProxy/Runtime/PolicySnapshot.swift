@@ -25,11 +25,22 @@ public final class PolicySnapshot: Sendable {
     let modelNames: [String]
     /// When the snapshot was made, for `/config`.
     public let loadedAt: Date
+    /// Who is calling: virtual keys to workloads, allow-lists, credential modes.
+    let identity: WorkloadResolver
+    /// `Bearer <key>` per workload and provider, where a workload overrides the provider's key.
+    let workloadAuthorizations: [String: [String: String]]
 
-    /// Compiles `loaded`, failing with a message naming the cause when a provider cannot be served.
-    public init(_ loaded: LoadedPolicy, loadedAt: Date = Date()) throws(PolicyCompileError) {
+    /// Compiles `loaded` for a sidecar serving `workload`, failing with a message naming the cause when a
+    /// provider cannot be served or the workload is not defined.
+    public init(_ loaded: LoadedPolicy, workload: String? = nil, loadedAt: Date = Date()) throws(PolicyCompileError) {
         self.loaded = loaded
         self.loadedAt = loadedAt
+        do {
+            self.identity = try WorkloadResolver(policy: loaded.policy, workload: workload)
+        } catch {
+            throw PolicyCompileError(error.description)
+        }
+        self.workloadAuthorizations = loaded.workloadSecrets.mapValues { keys in keys.mapValues { "Bearer \($0.value)" } }
         var providers: [String: ProviderRuntime] = [:]
         for (name, config) in loaded.policy.providers {
             providers[name] = try ProviderRuntime(config: config, secret: loaded.secrets[name])
@@ -45,6 +56,19 @@ public final class PolicySnapshot: Sendable {
         self.routes = routes
         self.modelNames = routes.keys.sorted()
         self.modelListBody = Self.renderModelList(self.modelNames, created: Int(loadedAt.timeIntervalSince1970))
+    }
+
+    /// `Authorization` for `provider` when `workload` calls with injected credentials.
+    func authorization(for provider: ProviderRuntime, workload: String?) -> String? {
+        if let workload, let override = self.workloadAuthorizations[workload]?[provider.name] { return override }
+        return provider.authorization
+    }
+
+    /// The `GET /v1/models` answer for a caller: every model, or only those its allow-list names.
+    func modelList(for caller: CallerIdentity) -> [UInt8] {
+        let allowed = self.identity.allowedModels(for: caller)
+        if allowed.allows("*") { return self.modelListBody }
+        return Self.renderModelList(allowed.filter(self.modelNames), created: Int(self.loadedAt.timeIntervalSince1970))
     }
 
     private static func renderModelList(_ names: [String], created: Int) -> [UInt8] {

@@ -1,1 +1,0 @@
-// The routing module (issue 6) is being built; this file keeps the target valid.

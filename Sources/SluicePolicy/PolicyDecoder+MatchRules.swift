@@ -32,7 +32,9 @@ extension PolicyDecoder {
             guard let nameField = require("name", in: given), let name = string(nameField) else { continue }
             var valid = true
             if !Self.isValidName(name) {
-                report("rule name '\(name)' may contain only letters, digits, '-', '_' and '.'", at: nameField.value.position)
+                report(
+                    "rule name '\(name)' may contain only letters, digits, '-', '_' and '.'",
+                    at: nameField.value.position)
                 valid = false
             } else if reserved.contains(name) {
                 report(

@@ -45,15 +45,18 @@ struct CorpusTests {
                 }
             }
             for finding in findings {
-                let matches = item.expected.contains { $0.type == finding.type.name && $0.range.overlaps(finding.range) }
+                let matches = item.expected.contains {
+                    $0.type == finding.type.name && $0.range.overlaps(finding.range)
+                }
                 if !matches {
                     tallies[finding.type.name, default: Tally()].falsePositives += 1
                     mistakes.append("false \(finding) in [\(item.source)] \(item.text.debugDescription)")
                 }
             }
         }
-        print("corpus: \(cases.count) snippets; positives/negatives by source: "
-            + bySource.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.positives)/\($0.value.negatives)" }
+        print(
+            "corpus: \(cases.count) snippets; positives/negatives by source: "
+                + bySource.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.positives)/\($0.value.negatives)" }
                 .joined(separator: ", "))
         print("detector      TP   FP   FN  precision  recall")
         for detector in BuiltinDetector.allCases {

@@ -21,7 +21,8 @@ struct MaskerTests {
         var table = MaskTable()
         let scanner = RedactionScanner()
         let first = Masker.mask("x@example.com", findings: scanner.scan("x@example.com"), table: &table)
-        let second = Masker.mask("y@example.com x@example.com", findings: scanner.scan("y@example.com x@example.com"), table: &table)
+        let second = Masker.mask(
+            "y@example.com x@example.com", findings: scanner.scan("y@example.com x@example.com"), table: &table)
         #expect(first == "[EMAIL_1]")
         #expect(second == "[EMAIL_2] [EMAIL_1]")
     }

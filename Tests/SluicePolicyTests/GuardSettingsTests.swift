@@ -97,8 +97,10 @@ struct GuardSettingsTests {
         #expect(redaction == nil)
         #expect(issues.count == 1)
         let issue = try #require(issues.first)
-        #expect(issue.hasPrefix("policy.yaml:4:32: the pattern of rule 'broken' in 'redact' of workload 'checkout' "
-            + "is not a valid regular expression: "))
+        #expect(
+            issue.hasPrefix(
+                "policy.yaml:4:32: the pattern of rule 'broken' in 'redact' of workload 'checkout' "
+                    + "is not a valid regular expression: "))
     }
 
     @Test("an invalid deny regex is an issue at its line")
@@ -115,51 +117,87 @@ struct GuardSettingsTests {
         #expect(issues.first?.hasPrefix("policy.yaml:4:16: the pattern of rule 'bad' in 'guard' of workload") == true)
     }
 
-    @Test("each mistake is reported where it is", arguments: [
-        ("redact:\n  detectors: [email, passport]\n",
-         "policy.yaml:2:22: unknown detector 'passport' in 'redact' of workload 'checkout'; expected one of: "
-            + "email, phone, credit_card, ssn, iban, ip_address, secret (name your own patterns under 'custom')"),
-        ("redact:\n  detectors: [email, email]\n",
-         "policy.yaml:2:22: detector 'email' is listed twice in 'redact' of workload 'checkout'"),
-        ("redact:\n  detectors: email\n",
-         "policy.yaml:2:14: 'detectors' in 'redact' of workload 'checkout' must be a list such as [email, phone], "
-            + "got string \"email\""),
-        ("redact:\n  action: hide\n",
-         "policy.yaml:2:11: unknown redaction action 'hide' in 'redact' of workload 'checkout'; "
-            + "expected one of: mask, block, log"),
-        ("redact:\n  action: block\n  restore: true\n",
-         "policy.yaml:3:3: 'restore: true' in 'redact' of workload 'checkout' needs action: mask, since only "
-            + "masked values can be put back; remove 'restore' or set action: mask"),
-        ("redact:\n  restore: yes please\n",
-         "policy.yaml:2:12: 'restore' must be true or false, got string \"yes please\""),
-        ("redact:\n  mask: true\n",
-         "policy.yaml:2:3: unknown key 'mask' in 'redact' of workload 'checkout'; "
-            + "expected one of: detectors, custom, action, restore, output"),
-        ("redact:\n  custom: [ { name: email, pattern: x } ]\n",
-         "policy.yaml:2:21: rule name 'email' is a built-in detector; list it under 'detectors' or pick another name"),
-        ("redact:\n  custom: [ { name: a, pattern: x }, { name: a, pattern: y } ]\n",
-         "policy.yaml:2:46: rule name 'a' is used twice in 'redact' of workload 'checkout'"),
-        ("redact:\n  custom: [ { name: a } ]\n",
-         "policy.yaml:2:13: rule 'a' in 'redact' of workload 'checkout' needs a 'pattern' or a 'terms' list"),
-        ("redact:\n  custom: [ { name: a, pattern: x, terms: [y] } ]\n",
-         "policy.yaml:2:36: rule 'a' in 'redact' of workload 'checkout' has both 'pattern' and 'terms'; keep one"),
-        ("redact:\n  custom: [ { name: a, terms: [] } ]\n",
-         "policy.yaml:2:31: the terms of rule 'a' in 'redact' of workload 'checkout' must be a non-empty list of "
-            + "words or phrases, got a list"),
-        ("redact:\n  custom: [ { pattern: x } ]\n",
-         "policy.yaml:2:13: missing required key 'name' in rule 1 of 'custom' in 'redact' of workload 'checkout'"),
-        ("redact:\n  custom: [ \"EMP-1\" ]\n",
-         "policy.yaml:2:13: rule 1 of 'custom' in 'redact' of workload 'checkout' must be a mapping such as "
-            + "{ name: NAME, pattern: REGEX } or { name: NAME, terms: [...] }, got string \"EMP-1\""),
-        ("guard:\n  injection: maybe\n",
-         "policy.yaml:2:14: unknown injection mode 'maybe' in 'guard' of workload 'checkout'; "
-            + "expected one of: block, flag, off"),
-        ("guard:\n  max_prompt_bytes: lots\n",
-         "policy.yaml:2:21: 'max_prompt_bytes' is not a size: \"lots\"; write e.g. 512KiB, 4MiB, 1MB or a number of bytes"),
-        ("guard:\n  deny: { name: x }\n",
-         "policy.yaml:2:9: 'deny' in 'guard' of workload 'checkout' must be a list such as "
-            + "[ { name: NAME, pattern: REGEX } ], got a mapping"),
-    ])
+    @Test(
+        "each mistake is reported where it is",
+        arguments: [
+            (
+                "redact:\n  detectors: [email, passport]\n",
+                "policy.yaml:2:22: unknown detector 'passport' in 'redact' of workload 'checkout'; expected one of: "
+                    + "email, phone, credit_card, ssn, iban, ip_address, secret (name your own patterns under 'custom')"
+            ),
+            (
+                "redact:\n  detectors: [email, email]\n",
+                "policy.yaml:2:22: detector 'email' is listed twice in 'redact' of workload 'checkout'"
+            ),
+            (
+                "redact:\n  detectors: email\n",
+                "policy.yaml:2:14: 'detectors' in 'redact' of workload 'checkout' must be a list such as [email, phone], "
+                    + "got string \"email\""
+            ),
+            (
+                "redact:\n  action: hide\n",
+                "policy.yaml:2:11: unknown redaction action 'hide' in 'redact' of workload 'checkout'; "
+                    + "expected one of: mask, block, log"
+            ),
+            (
+                "redact:\n  action: block\n  restore: true\n",
+                "policy.yaml:3:3: 'restore: true' in 'redact' of workload 'checkout' needs action: mask, since only "
+                    + "masked values can be put back; remove 'restore' or set action: mask"
+            ),
+            (
+                "redact:\n  restore: yes please\n",
+                "policy.yaml:2:12: 'restore' must be true or false, got string \"yes please\""
+            ),
+            (
+                "redact:\n  mask: true\n",
+                "policy.yaml:2:3: unknown key 'mask' in 'redact' of workload 'checkout'; "
+                    + "expected one of: detectors, custom, action, restore, output"
+            ),
+            (
+                "redact:\n  custom: [ { name: email, pattern: x } ]\n",
+                "policy.yaml:2:21: rule name 'email' is a built-in detector; list it under 'detectors' or pick another name"
+            ),
+            (
+                "redact:\n  custom: [ { name: a, pattern: x }, { name: a, pattern: y } ]\n",
+                "policy.yaml:2:46: rule name 'a' is used twice in 'redact' of workload 'checkout'"
+            ),
+            (
+                "redact:\n  custom: [ { name: a } ]\n",
+                "policy.yaml:2:13: rule 'a' in 'redact' of workload 'checkout' needs a 'pattern' or a 'terms' list"
+            ),
+            (
+                "redact:\n  custom: [ { name: a, pattern: x, terms: [y] } ]\n",
+                "policy.yaml:2:36: rule 'a' in 'redact' of workload 'checkout' has both 'pattern' and 'terms'; keep one"
+            ),
+            (
+                "redact:\n  custom: [ { name: a, terms: [] } ]\n",
+                "policy.yaml:2:31: the terms of rule 'a' in 'redact' of workload 'checkout' must be a non-empty list of "
+                    + "words or phrases, got a list"
+            ),
+            (
+                "redact:\n  custom: [ { pattern: x } ]\n",
+                "policy.yaml:2:13: missing required key 'name' in rule 1 of 'custom' in 'redact' of workload 'checkout'"
+            ),
+            (
+                "redact:\n  custom: [ \"EMP-1\" ]\n",
+                "policy.yaml:2:13: rule 1 of 'custom' in 'redact' of workload 'checkout' must be a mapping such as "
+                    + "{ name: NAME, pattern: REGEX } or { name: NAME, terms: [...] }, got string \"EMP-1\""
+            ),
+            (
+                "guard:\n  injection: maybe\n",
+                "policy.yaml:2:14: unknown injection mode 'maybe' in 'guard' of workload 'checkout'; "
+                    + "expected one of: block, flag, off"
+            ),
+            (
+                "guard:\n  max_prompt_bytes: lots\n",
+                "policy.yaml:2:21: 'max_prompt_bytes' is not a size: \"lots\"; write e.g. 512KiB, 4MiB, 1MB or a number of bytes"
+            ),
+            (
+                "guard:\n  deny: { name: x }\n",
+                "policy.yaml:2:9: 'deny' in 'guard' of workload 'checkout' must be a list such as "
+                    + "[ { name: NAME, pattern: REGEX } ], got a mapping"
+            ),
+        ])
     func mistakes(yaml: String, expected: String) throws {
         let (_, _, issues) = try Self.decode(yaml)
         #expect(issues == [expected])

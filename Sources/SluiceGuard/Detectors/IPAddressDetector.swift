@@ -71,8 +71,9 @@ enum IPAddressDetector {
     private static func followsVersionWord(_ text: ScanText, _ start: Int) -> Bool {
         var position = start - 1
         for _ in 0..<6 {
-            while position >= 0, text[position] == ASCII.space || text[position] == ASCII.colon || text[position] == 0x3D
-                || text[position] == 0x2C || text[position] == ASCII.openParen
+            while position >= 0,
+                text[position] == ASCII.space || text[position] == ASCII.colon || text[position] == 0x3D
+                    || text[position] == 0x2C || text[position] == ASCII.openParen
             {
                 position -= 1
             }

@@ -35,10 +35,18 @@ enum SecretDetector {
         return end.map { start..<$0 }
     }
 
-    /// Whether `start` could begin a secret: the first bytes the scanner checks before calling
-    /// ``match(_:at:)``.
-    @inline(__always) static func mayStart(_ byte: UInt8) -> Bool {
-        byte == 0x73 || byte == 0x72 || byte == 0x41 || byte == 0x67 || byte == 0x78 || byte == 0x65
+    /// Whether a secret could start at `start`, from its first two bytes: the check the scanner
+    /// makes at every word start before calling ``match(_:at:)``.
+    @inline(__always) static func mayStart(_ text: ScanText, at start: Int) -> Bool {
+        let second = text[start + 1]
+        switch text[start] {
+        case 0x73, 0x72: return second == 0x6B  // sk, rk
+        case 0x41: return second == 0x4B || second == 0x53  // AK, AS
+        case 0x67: return second == 0x68 || second == 0x69  // gh, gi(thub_pat_)
+        case 0x78: return second == 0x6F  // xo
+        case 0x65: return second == 0x79  // ey
+        default: return false
+        }
     }
 
     @inline(__always) static func isKeyByte(_ byte: UInt8) -> Bool {
@@ -69,8 +77,9 @@ enum SecretDetector {
     }
 
     private static func stripeKey(_ text: ScanText, _ start: Int) -> Int? {
-        guard hasPrefix(text, start, "sk_live_") || hasPrefix(text, start, "sk_test_")
-            || hasPrefix(text, start, "rk_live_") || hasPrefix(text, start, "rk_test_")
+        guard
+            hasPrefix(text, start, "sk_live_") || hasPrefix(text, start, "sk_test_")
+                || hasPrefix(text, start, "rk_live_") || hasPrefix(text, start, "rk_test_")
         else { return nil }
         let end = alnumEnd(text, start + 8)
         return end - start - 8 >= 16 && !isKeyByte(text[end]) ? end : nil

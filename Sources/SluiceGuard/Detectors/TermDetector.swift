@@ -77,7 +77,9 @@ public struct TermDetector: @unchecked Sendable {
         let alternatives = terms.map { term in
             var escaped = ""
             for character in term {
-                if character.isASCII, !(character.isLetter || character.isNumber || character == " ") { escaped.append("\\") }
+                if character.isASCII, !(character.isLetter || character.isNumber || character == " ") {
+                    escaped.append("\\")
+                }
                 escaped.append(character)
             }
             return escaped

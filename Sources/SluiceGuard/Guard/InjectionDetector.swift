@@ -37,7 +37,9 @@ public struct InjectionDetector: Sendable {
         let words = normalised.words
         for start in words.indices {
             let hash = words[start]
-            guard firstWordFilter[Int(hash >> 60)] & (1 << (hash & 63)) != 0, firstWords.contains(hash) else { continue }
+            guard firstWordFilter[Int(hash >> 60)] & (1 << (hash & 63)) != 0, firstWords.contains(hash) else {
+                continue
+            }
             for rule in rules where !tripped.contains(rule.name) && rule.matches(words, at: start) {
                 tripped.append(rule.name)
             }
@@ -79,7 +81,8 @@ public struct InjectionDetector: Sendable {
             "role_hijack",
             "you have|pretend|imagine no [more] restrictions|rules|limits|limitations|filters|guidelines|boundaries"),
         InjectionRule(
-            "role_hijack", "free|freed|released from [all|any|your] [of] [your] restrictions|rules|limitations|guidelines|"
+            "role_hijack",
+            "free|freed|released from [all|any|your] [of] [your] restrictions|rules|limitations|guidelines|"
                 + "constraints|filters"),
         InjectionRule(
             "prompt_leak",

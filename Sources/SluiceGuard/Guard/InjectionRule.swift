@@ -18,7 +18,8 @@ struct InjectionRule: Sendable {
         self.slots = pattern.split(separator: " ").map { token in
             let optional = token.hasPrefix("[")
             let body = optional ? token.dropFirst().dropLast() : token
-            return Slot(words: Set(body.split(separator: "|").map { Self.hash(Array($0.utf8)[...]) }), optional: optional)
+            return Slot(
+                words: Set(body.split(separator: "|").map { Self.hash(Array($0.utf8)[...]) }), optional: optional)
         }
     }
 

@@ -63,7 +63,8 @@ public struct PromptGuard: Sendable {
 
     /// The deny rule `text` trips first, if any.
     func deniedRule(_ text: UnsafeRawBufferPointer) -> String? {
-        for list in rules.denyTerms where !list.findings(in: text, text: String(decoding: text, as: UTF8.self)).isEmpty {
+        for list in rules.denyTerms where !list.findings(in: text, text: String(decoding: text, as: UTF8.self)).isEmpty
+        {
             return list.type.name
         }
         guard !rules.denyPatterns.isEmpty else { return nil }
@@ -75,20 +76,5 @@ public struct PromptGuard: Sendable {
     /// The injection rules `text` trips, when the check is on.
     func injectionRules(_ text: UnsafeRawBufferPointer) -> [String] {
         rules.injection == .off ? [] : injection.check(text)
-    }
-}
-
-/// Collects, over every text of a request, what ``PromptGuard`` decides on.
-struct GuardVisitor: TextVisitor {
-    let `guard`: PromptGuard
-    var totalBytes = 0
-    var denied: String?
-    var injections: [String] = []
-
-    mutating func visit(text: UnsafeRawBufferPointer) -> [UInt8]? {
-        totalBytes += text.count
-        if denied == nil { denied = `guard`.deniedRule(text) }
-        for rule in `guard`.injectionRules(text) where !injections.contains(rule) { injections.append(rule) }
-        return nil
     }
 }

@@ -57,6 +57,14 @@ enum JSONStringCodec {
     /// `text` (UTF-8) as a JSON string literal, quotes included.
     static func quoted(_ text: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
+        guard text.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            // Nothing to escape (the usual case: masked text from a plain string): copy it whole.
+            output.reserveCapacity(text.count + 2)
+            output.append(0x22)
+            output.append(contentsOf: text)
+            output.append(0x22)
+            return output
+        }
         JSONText.appendQuoted(String(decoding: text, as: UTF8.self), to: &output)
         return output
     }

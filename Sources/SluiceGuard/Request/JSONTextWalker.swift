@@ -106,7 +106,8 @@ struct JSONTextWalker<Visitor: TextVisitor> {
             } else if let selector, !selector.members.isEmpty {
                 child =
                     escaped
-                    ? selector.members[keyText(key)] : selector.member(rawKey: UnsafeRawBufferPointer(rebasing: bytes[key]))
+                    ? selector.members[keyText(key)]
+                    : selector.member(rawKey: UnsafeRawBufferPointer(rebasing: bytes[key]))
             } else {
                 child = nil
             }
@@ -154,6 +155,19 @@ struct JSONTextWalker<Visitor: TextVisitor> {
         let start = index + 1
         index = start
         var escaped = false
+        // Eight bytes at a time while none is a quote or a backslash (SWAR: a zero byte in
+        // `word ^ pattern` marks a match).
+        while index + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let quotes = word ^ 0x2222_2222_2222_2222
+            let slashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
+            let low: UInt64 = 0x0101_0101_0101_0101
+            let high: UInt64 = 0x8080_8080_8080_8080
+            let hasQuote = (quotes &- low) & ~quotes & high
+            let hasSlash = (slashes &- low) & ~slashes & high
+            if hasQuote | hasSlash != 0 { break }
+            index += 8
+        }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == 0x22 {

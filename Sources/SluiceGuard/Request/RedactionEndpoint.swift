@@ -30,7 +30,9 @@ public enum RedactionEndpoint: Sendable, Hashable {
         }
     }
 
-    private static let chatRequest = TextSelector(members: ["messages": TextSelector(elements: TextSelector.openAIMessage)])
+    private static let chatRequest = TextSelector(members: [
+        "messages": TextSelector(elements: TextSelector.openAIMessage)
+    ])
     private static let completionsRequest = TextSelector(members: ["prompt": .text, "suffix": .text])
     private static let embeddingsRequest = TextSelector(members: ["input": .text])
     private static let anthropicRequest = TextSelector(members: [
@@ -38,9 +40,10 @@ public enum RedactionEndpoint: Sendable, Hashable {
         "messages": TextSelector(elements: TextSelector(members: ["content": TextSelector.anthropicContent])),
     ])
     private static let openAIAnswer = TextSelector(members: [
-        "choices": TextSelector(elements: TextSelector(members: [
-            "message": TextSelector.openAIMessage,
-            "text": .text,
-        ]))
+        "choices": TextSelector(
+            elements: TextSelector(members: [
+                "message": TextSelector.openAIMessage,
+                "text": .text,
+            ]))
     ])
 }

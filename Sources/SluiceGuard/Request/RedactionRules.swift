@@ -11,7 +11,8 @@ public struct RedactionRules: Sendable {
     public var output: Bool
 
     /// Rules running `scanner` with `action`.
-    public init(scanner: RedactionScanner, action: RedactionAction = .mask, restore: Bool = false, output: Bool = false) {
+    public init(scanner: RedactionScanner, action: RedactionAction = .mask, restore: Bool = false, output: Bool = false)
+    {
         self.scanner = scanner
         self.action = action
         self.restore = restore
@@ -31,7 +32,9 @@ public struct RedactionRules: Sendable {
     ) throws(RedactionRulesError) {
         var builtins: Set<BuiltinDetector> = []
         for name in detectors {
-            guard let detector = BuiltinDetector(rawValue: name) else { throw RedactionRulesError.unknownDetector(name) }
+            guard let detector = BuiltinDetector(rawValue: name) else {
+                throw RedactionRulesError.unknownDetector(name)
+            }
             builtins.insert(detector)
         }
         var compiled: [CustomPatternDetector] = []
@@ -47,12 +50,4 @@ public struct RedactionRules: Sendable {
             scanner: RedactionScanner(detectors: builtins, patterns: compiled, terms: lists),
             action: action, restore: restore, output: output)
     }
-}
-
-/// Why ``RedactionRules`` could not be built from policy text.
-public enum RedactionRulesError: Error, Sendable, Hashable {
-    /// A name in `detectors` that is not a ``BuiltinDetector``.
-    case unknownDetector(String)
-    /// A custom pattern that is not a valid regex.
-    case invalidPattern(name: String, reason: String)
 }

@@ -35,7 +35,9 @@ public struct RequestRedactor: Sendable {
     }
 
     /// Redacts `body`, a request to `endpoint`, read in place (e.g. a `ByteBuffer`'s readable bytes).
-    public func redact(body: UnsafeRawBufferPointer, endpoint: RedactionEndpoint) -> Result<RedactedRequest, SluiceError> {
+    public func redact(body: UnsafeRawBufferPointer, endpoint: RedactionEndpoint) -> Result<
+        RedactedRequest, SluiceError
+    > {
         var walker = JSONTextWalker(
             body, visitor: MaskingVisitor(scanner: rules.scanner, masks: rules.action == .mask))
         let rewritten: [UInt8]?

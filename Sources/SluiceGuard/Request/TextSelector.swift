@@ -52,9 +52,10 @@ final class TextSelector: Sendable {
     static let openAIMessage = TextSelector(members: [
         "content": openAIContent,
         "name": .text,
-        "tool_calls": TextSelector(elements: TextSelector(members: [
-            "function": TextSelector(members: ["arguments": .embeddedJSON])
-        ])),
+        "tool_calls": TextSelector(
+            elements: TextSelector(members: [
+                "function": TextSelector(members: ["arguments": .embeddedJSON])
+            ])),
         "function_call": TextSelector(members: ["arguments": .embeddedJSON]),
     ])
 

@@ -194,7 +194,8 @@ public struct ChatStreamRestorer: Sendable {
         case .completionText:
             choice = "{\"index\":\(key.choice),\"text\":\(quoted),\"finish_reason\":null}"
         case .arguments(let tool):
-            choice = "{\"index\":\(key.choice),\"delta\":{\"tool_calls\":[{\"index\":\(tool),"
+            choice =
+                "{\"index\":\(key.choice),\"delta\":{\"tool_calls\":[{\"index\":\(tool),"
                 + "\"function\":{\"arguments\":\(quoted)}}]},\"finish_reason\":null}"
         }
         var data: [UInt8] = [0x7B]

@@ -115,16 +115,23 @@ public struct RedactionScanner: Sendable {
     /// A token starting with a letter at a word start.
     @inline(__always) private func wordToken(_ text: ScanText, at index: Int) -> Finding? {
         let byte = text[index]
-        if secret, SecretDetector.mayStart(byte), let range = SecretDetector.match(text, at: index) {
+        if secret, SecretDetector.mayStart(text, at: index), let range = SecretDetector.match(text, at: index) {
             return Finding(type: .secret, range: range)
         }
-        if iban, ASCII.isUpper(byte), let range = IBANDetector.match(text, at: index) {
+        if iban, ASCII.isUpper(byte), ASCII.isUpper(text[index + 1]), let range = IBANDetector.match(text, at: index) {
             return Finding(type: .iban, range: range)
         }
-        if ip, ASCII.isHex(byte), let range = IPAddressDetector.match(text, at: index) {
+        if ip, Self.hexRunThenColon(text, index), let range = IPAddressDetector.match(text, at: index) {
             return Finding(type: .ipAddress, range: range)
         }
         return nil
+    }
+
+    /// One to four hex digits and a `:` at `index`: the only way an IPv6 address starts with a letter.
+    @inline(__always) private static func hexRunThenColon(_ text: ScanText, _ index: Int) -> Bool {
+        var length = 0
+        while length < 5, ASCII.isHex(text[index + length]) { length += 1 }
+        return length >= 1 && length <= 4 && text[index + length] == ASCII.colon
     }
 
     /// A token starting with a digit at a number start.

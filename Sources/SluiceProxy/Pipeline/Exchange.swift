@@ -28,6 +28,8 @@ final class Exchange {
     /// Whether the response head already went to the app (after that, errors cut the response).
     var headSent = false
     var call: UpstreamCall?
+    /// Set when the provider speaks another dialect: its answer is translated before the app sees it.
+    var translation: AnthropicTranslation?
     /// Attempts the finished upstream call made, for `x-sluice-attempts`.
     var attempts = 0
     var usage: UsageSniffer?
@@ -41,5 +43,27 @@ final class Exchange {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         self.created = Int(now.tv_sec)
+    }
+}
+
+/// The state of translating one Anthropic answer into OpenAI's format.
+final class AnthropicTranslation {
+    let provider: String
+    let isStream: Bool
+    let includeUsage: Bool
+    /// For a stream answered 200: translated event by event as it arrives.
+    var stream: AnthropicStreamTranslator?
+    /// For a whole answer or an error: gathered, then translated at its end.
+    var gathered: [UInt8] = []
+    var status = 0
+    var retryAfterSeconds: Int?
+
+    /// The largest whole (non-streamed) answer Sluice gathers for translation.
+    static let maxGatheredBytes = 32 << 20
+
+    init(provider: String, isStream: Bool, includeUsage: Bool) {
+        self.provider = provider
+        self.isStream = isStream
+        self.includeUsage = includeUsage
     }
 }

@@ -237,6 +237,21 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch provider.type {
         case .mock:
             self.answerFromMock(endpoint: endpoint, body: body, request: request, model: upstreamModel)
+        case .anthropic:
+            guard endpoint == .chatCompletions, let upstream = provider.upstream else {
+                self.respondError(
+                    SluiceError.invalidField(
+                        "model",
+                        "model '\(request.model)' is served by the Anthropic provider '\(provider.name)', which answers only /v1/chat/completions"
+                    )
+                )
+                return
+            }
+            let passthrough = snapshot.identity.credentials(for: exchange.caller) == .passthrough
+            let key =
+                passthrough
+                ? Self.callersOwnKey(head.headers) : snapshot.apiKey(for: provider, workload: exchange.caller.workloadName)
+            self.forwardToAnthropic(head: head, body: body, upstream: upstream, provider: provider, model: upstreamModel, key: key)
         default:
             guard let upstream = provider.upstream else {
                 self.respondError(SluiceError.internal("provider '\(provider.name)' has no upstream address"))
@@ -308,9 +323,61 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             uri: upstream.basePath + endpoint.upstreamSuffix,
             headers: headers
         )
-        let call = UpstreamCall(endpoint: upstream, head: upstreamHead, body: body, delegate: self)
+        self.send(upstreamHead, body: body, to: upstream)
+    }
+
+    /// Translates an OpenAI chat request to Anthropic's Messages API and sends it; the answer is translated
+    /// back as it arrives (see ``AnthropicTranslation``).
+    private func forwardToAnthropic(
+        head: HTTPRequestHead,
+        body: ByteBuffer,
+        upstream: UpstreamEndpoint,
+        provider: ProviderRuntime,
+        model: String,
+        key: String?
+    ) {
+        guard let exchange = self.exchange else { return }
+        let translated: AnthropicRequest
+        do {
+            translated = try AnthropicRequestTranslator().translate(Array(body.readableBytesView), model: model)
+        } catch {
+            self.respondError(error)
+            return
+        }
+        var headers = UpstreamHeaders.forwarded(from: head.headers)
+        headers.add(name: "host", value: upstream.authority)
+        for header in translated.headers(apiKey: key) {
+            headers.add(name: header.name, value: header.value)
+        }
+        headers.add(name: "content-length", value: String(translated.body.count))
+        let upstreamHead = HTTPRequestHead(
+            version: .http1_1,
+            method: .POST,
+            uri: upstream.basePath + AnthropicRequest.path,
+            headers: headers
+        )
+        exchange.translation = AnthropicTranslation(
+            provider: provider.name,
+            isStream: translated.isStream,
+            includeUsage: translated.includeUsage
+        )
+        self.send(upstreamHead, body: ByteBuffer(bytes: translated.body), to: upstream)
+    }
+
+    private func send(_ head: HTTPRequestHead, body: ByteBuffer, to upstream: UpstreamEndpoint) {
+        guard let exchange = self.exchange else { return }
+        let call = UpstreamCall(endpoint: upstream, head: head, body: body, delegate: self)
         exchange.call = call
         self.loop.pool.execute(call)
+    }
+
+    /// The caller's own provider key, for passthrough: `x-api-key`, or the bearer token.
+    static func callersOwnKey(_ headers: HTTPHeaders) -> String? {
+        if let key = headers.first(name: "x-api-key") { return key }
+        guard let authorization = headers.first(name: "authorization"), authorization.hasPrefix("Bearer ") else {
+            return nil
+        }
+        return String(authorization.dropFirst("Bearer ".count))
     }
 
     // MARK: Responding
@@ -448,6 +515,24 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 extension RequestHandler: UpstreamResponseDelegate {
     func upstreamHead(_ head: HTTPResponseHead) {
         guard let context = self.context, let exchange = self.exchange else { return }
+        if let translation = exchange.translation {
+            translation.status = Int(head.status.code)
+            translation.retryAfterSeconds = head.headers.first(name: "retry-after").flatMap { Int($0) }
+            guard translation.isStream && head.status == .ok else { return }  // gathered, answered at the end
+            translation.stream = AnthropicStreamTranslator(
+                provider: translation.provider,
+                includeUsage: translation.includeUsage,
+                created: exchange.created
+            )
+            exchange.status = 200
+            exchange.headSent = true
+            exchange.usage = UsageSniffer(framing: .sse)
+            var headers = HTTPHeaders()
+            headers.add(name: "content-type", value: "text/event-stream; charset=utf-8")
+            headers.add(name: "cache-control", value: "no-cache")
+            context.write(self.wrapOutboundOut(.head(self.responseHead(status: .ok, headers: headers))), promise: nil)
+            return
+        }
         exchange.status = Int(head.status.code)
         exchange.headSent = true
         exchange.usage = UsageSniffer(contentType: head.headers.first(name: "content-type"))
@@ -457,6 +542,23 @@ extension RequestHandler: UpstreamResponseDelegate {
 
     func upstreamBody(_ buffer: ByteBuffer) {
         guard let context = self.context, let exchange = self.exchange else { return }
+        if let translation = exchange.translation {
+            if translation.stream != nil {
+                let output = buffer.withUnsafeReadableBytes { translation.stream!.feed($0) }
+                guard !output.isEmpty else { return }
+                exchange.usage?.feed(output)
+                context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: output)))), promise: nil)
+            } else if translation.gathered.count + buffer.readableBytes > AnthropicTranslation.maxGatheredBytes {
+                exchange.call?.cancel()
+                exchange.call = nil
+                self.respondError(
+                    SluiceError.upstreamProtocol(provider: translation.provider, detail: "its answer is larger than 32 MiB")
+                )
+            } else {
+                translation.gathered.append(contentsOf: buffer.readableBytesView)
+            }
+            return
+        }
         buffer.withUnsafeReadableBytes { exchange.usage?.feed($0) }
         context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
     }
@@ -466,9 +568,41 @@ extension RequestHandler: UpstreamResponseDelegate {
     }
 
     func upstreamEnd() {
-        self.exchange?.attempts = self.exchange?.call?.attempts ?? 0
-        self.exchange?.call = nil
-        self.writeEnd()
+        guard let context = self.context, let exchange = self.exchange else { return }
+        exchange.attempts = exchange.call?.attempts ?? 0
+        exchange.call = nil
+        guard let translation = exchange.translation else {
+            self.writeEnd()
+            return
+        }
+        if translation.stream != nil {
+            let output = translation.stream!.finish()
+            if !output.isEmpty {
+                exchange.usage?.feed(output)
+                context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: output)))), promise: nil)
+            }
+            self.writeEnd()
+        } else if translation.status == 200 {
+            do {
+                let answer = try AnthropicResponseTranslator(provider: translation.provider)
+                    .chatCompletion(translation.gathered, created: exchange.created)
+                self.respondWithUsage(answer.body)
+            } catch {
+                self.respondError(error)
+            }
+        } else {
+            let error = AnthropicError(
+                status: translation.status,
+                body: translation.gathered,
+                retryAfterSeconds: translation.retryAfterSeconds
+            )
+            exchange.errorCode = error.type
+            self.respond(
+                status: HTTPResponseStatus(statusCode: error.httpStatus),
+                body: error.openAIBody(),
+                contentType: "application/json"
+            )
+        }
     }
 
     func upstreamFailed(_ error: UpstreamError) {

@@ -8,6 +8,7 @@ enum UpstreamHeaders {
         "host", "authorization", "x-api-key", "api-key", "proxy-authorization", "content-length",
         "content-type", "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
         "upgrade", "expect", "accept-encoding", "cookie", "openai-organization", "openai-project",
+        "anthropic-version",
     ]
 
     /// Never relayed back to the app: hop-by-hop headers and framing the app's connection sets itself.

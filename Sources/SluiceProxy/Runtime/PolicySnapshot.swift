@@ -27,7 +27,9 @@ public final class PolicySnapshot: Sendable {
     public let loadedAt: Date
     /// Who is calling: virtual keys to workloads, allow-lists, credential modes.
     let identity: WorkloadResolver
-    /// `Bearer <key>` per workload and provider, where a workload overrides the provider's key.
+    /// The key per workload and provider, where a workload overrides the provider's key.
+    let workloadKeys: [String: [String: String]]
+    /// The same as `Bearer <key>`, ready for OpenAI-style providers.
     let workloadAuthorizations: [String: [String: String]]
 
     /// Compiles `loaded` for a sidecar serving `workload`, failing with a message naming the cause when a
@@ -40,7 +42,8 @@ public final class PolicySnapshot: Sendable {
         } catch {
             throw PolicyCompileError(error.description)
         }
-        self.workloadAuthorizations = loaded.workloadSecrets.mapValues { keys in keys.mapValues { "Bearer \($0.value)" } }
+        self.workloadKeys = loaded.workloadSecrets.mapValues { keys in keys.mapValues(\.value) }
+        self.workloadAuthorizations = self.workloadKeys.mapValues { keys in keys.mapValues { "Bearer \($0)" } }
         var providers: [String: ProviderRuntime] = [:]
         for (name, config) in loaded.policy.providers {
             providers[name] = try ProviderRuntime(config: config, secret: loaded.secrets[name])
@@ -62,6 +65,12 @@ public final class PolicySnapshot: Sendable {
     func authorization(for provider: ProviderRuntime, workload: String?) -> String? {
         if let workload, let override = self.workloadAuthorizations[workload]?[provider.name] { return override }
         return provider.authorization
+    }
+
+    /// The raw key for `provider` when `workload` calls with injected credentials (Anthropic's `x-api-key`).
+    func apiKey(for provider: ProviderRuntime, workload: String?) -> String? {
+        if let workload, let override = self.workloadKeys[workload]?[provider.name] { return override }
+        return provider.apiKey
     }
 
     /// The `GET /v1/models` answer for a caller: every model, or only those its allow-list names.
@@ -100,22 +109,25 @@ struct ProviderRuntime: Sendable {
     var upstream: UpstreamEndpoint?
     /// `Bearer <key>`, ready to send; nil when the provider takes no key.
     var authorization: String?
+    /// The key itself, for providers that take it in a header of their own.
+    var apiKey: String?
 
     init(config: ProviderConfig, secret: SecretValue?) throws(PolicyCompileError) {
         self.name = config.name
         self.type = config.type
         self.authorization = secret.map { "Bearer \($0.value)" }
+        self.apiKey = secret?.value
         switch config.type {
         case .mock:
             self.upstream = nil
-        case .openai:
+        case .openai, .anthropic:
             guard let url = config.baseURL else {
                 throw PolicyCompileError("provider '\(config.name)' has no base_url")
             }
             self.upstream = try UpstreamEndpoint(providerName: config.name, url: url, config: config)
-        case .anthropic, .azure, .gemini, .bedrock:
+        case .azure, .gemini, .bedrock:
             throw PolicyCompileError(
-                "provider '\(config.name)': type '\(config.type.rawValue)' is not supported by this version of Sluice yet; use openai (any OpenAI-compatible server) or mock"
+                "provider '\(config.name)': type '\(config.type.rawValue)' is not supported by this version of Sluice yet; use openai (any OpenAI-compatible server), anthropic or mock"
             )
         }
     }

@@ -36,7 +36,12 @@ final class UpstreamPool {
     }
 
     private func host(for endpoint: UpstreamEndpoint) -> HostPool {
-        if let host = self.hosts[endpoint.key] { return host }
+        if let host = self.hosts[endpoint.key] {
+            // Same origin, perhaps under a reloaded policy: open connections stay, and new ones take the
+            // current settings (TLS trust, connect timeout, connection cap).
+            host.endpoint = endpoint
+            return host
+        }
         let host = HostPool(endpoint: endpoint)
         self.hosts[endpoint.key] = host
         return host
@@ -215,7 +220,7 @@ final class UpstreamPool {
 
 /// The connections and waiting calls of one origin.
 final class HostPool {
-    let endpoint: UpstreamEndpoint
+    var endpoint: UpstreamEndpoint
     var idle: [UpstreamConnection] = []
     var http2: UpstreamConnection?
     var speaksHTTP2 = false

@@ -18,7 +18,8 @@ struct CustomDetectorTests {
             try scan("Zoë (EMP-123456) and EMP-654321, not EMP-12345", patterns: [("employee_id", "EMP-[0-9]{6}")]) == [
                 Found("employee_id", "EMP-123456"), Found("employee_id", "EMP-654321"),
             ])
-        #expect(try scan("IGNORE ALL INSTRUCTIONS", patterns: [("x", "(?i)ignore (all|previous) instructions")]).count == 1)
+        #expect(
+            try scan("IGNORE ALL INSTRUCTIONS", patterns: [("x", "(?i)ignore (all|previous) instructions")]).count == 1)
     }
 
     @Test("an invalid pattern throws, and validate explains")
@@ -31,9 +32,10 @@ struct CustomDetectorTests {
     @Test("terms match whole words in any case")
     func terms() throws {
         let rule = [("codename", ["Project Falcon", "bluebird"])]
-        #expect(try scan("about project FALCON, and Bluebird.", terms: rule) == [
-            Found("codename", "project FALCON"), Found("codename", "Bluebird"),
-        ])
+        #expect(
+            try scan("about project FALCON, and Bluebird.", terms: rule) == [
+                Found("codename", "project FALCON"), Found("codename", "Bluebird"),
+            ])
         #expect(try scan("project falconry and bluebirds and xbluebird", terms: rule) == [])
         #expect(try scan("bluebird_x bluebird-y", terms: rule) == [Found("codename", "bluebird")])
     }
@@ -41,7 +43,8 @@ struct CustomDetectorTests {
     @Test("non-ASCII terms match case-insensitively too")
     func unicodeTerms() throws {
         let rule = [("city", ["Zürich"])]
-        #expect(try scan("Office: ZÜRICH, also zürich.", terms: rule) == [Found("city", "ZÜRICH"), Found("city", "zürich")])
+        #expect(
+            try scan("Office: ZÜRICH, also zürich.", terms: rule) == [Found("city", "ZÜRICH"), Found("city", "zürich")])
         #expect(try scan("Zürichsee", terms: rule) == [])
     }
 

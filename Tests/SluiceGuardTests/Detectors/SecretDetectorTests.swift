@@ -24,33 +24,37 @@ struct SecretDetectorTests {
         -----END RSA PRIVATE KEY-----
         """
 
-    @Test("finds each credential format", arguments: [
-        openAIProject, anthropic, openAILegacy, gitHub, gitHubFineGrained, slack, aws, stripe, jwt, pem,
-        "ASIAY34FZKBOKMUTVV7A",
-        "ghs_" + String(repeating: "a1", count: 18),
-        "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
-    ])
+    @Test(
+        "finds each credential format",
+        arguments: [
+            openAIProject, anthropic, openAILegacy, gitHub, gitHubFineGrained, slack, aws, stripe, jwt, pem,
+            "ASIAY34FZKBOKMUTVV7A",
+            "ghs_" + String(repeating: "a1", count: 18),
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+        ])
     func positives(secret: String) {
         #expect(values(.secret, in: "key=\(secret)\n") == [secret])
         #expect(values(.secret, in: "\"\(secret)\"") == [secret])
     }
 
-    @Test("leaves look-alikes alone", arguments: [
-        "pip install sk-learn scikit-learn",
-        "sk-this-is-not-a-real-key-at-all",
-        "sk-short1",
-        "task-1234567890abcdefghijk",
-        "AKIA1234", "AKIAIOSFODNN7EXAMPLE1", "XAKIAIOSFODNN7EXAMPLE",
-        "ghp_short", "ghx_0123456789012345678901234567890123456",
-        "xoxz-1234567890-abc", "xoxb-abcdefghijklmnop",
-        // Dotted base64 whose header has no alg, or is not JSON.
-        "eyJ0eXAiOiJKV1QifQ.eyJhIjoxfQ.kst9ope261YeZr2uM5Sd",
-        "eyJhbGciOi.eyJhbGciOi.abc",
-        "-----BEGIN CERTIFICATE-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END CERTIFICATE-----",
-        "-----BEGIN PUBLIC KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX\n-----END PUBLIC KEY-----",
-        "if line == \"-----BEGIN PRIVATE KEY-----\" { start() }",
-        "----- section -----",
-    ])
+    @Test(
+        "leaves look-alikes alone",
+        arguments: [
+            "pip install sk-learn scikit-learn",
+            "sk-this-is-not-a-real-key-at-all",
+            "sk-short1",
+            "task-1234567890abcdefghijk",
+            "AKIA1234", "AKIAIOSFODNN7EXAMPLE1", "XAKIAIOSFODNN7EXAMPLE",
+            "ghp_short", "ghx_0123456789012345678901234567890123456",
+            "xoxz-1234567890-abc", "xoxb-abcdefghijklmnop",
+            // Dotted base64 whose header has no alg, or is not JSON.
+            "eyJ0eXAiOiJKV1QifQ.eyJhIjoxfQ.kst9ope261YeZr2uM5Sd",
+            "eyJhbGciOi.eyJhbGciOi.abc",
+            "-----BEGIN CERTIFICATE-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END CERTIFICATE-----",
+            "-----BEGIN PUBLIC KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX\n-----END PUBLIC KEY-----",
+            "if line == \"-----BEGIN PRIVATE KEY-----\" { start() }",
+            "----- section -----",
+        ])
     func negatives(text: String) {
         #expect(values(.secret, in: text) == [])
     }

@@ -54,17 +54,22 @@ struct RequestRedactorTests {
 
     @Test("keys, order, whitespace and non-text values keep their bytes")
     func structureKept() throws {
-        let body = "{ \"messages\" : [ {\"role\":\"user\", \"content\" : \"to alice@example.com\" } ],\n \"model\":\"m\", \"n\":1 }"
+        let body =
+            "{ \"messages\" : [ {\"role\":\"user\", \"content\" : \"to alice@example.com\" } ],\n \"model\":\"m\", \"n\":1 }"
         let outcome = try redact(body, .chatCompletions)
         let output = String(decoding: try #require(outcome.body), as: UTF8.self)
-        #expect(output == "{ \"messages\" : [ {\"role\":\"user\", \"content\" : \"to [EMAIL_1]\" } ],\n \"model\":\"m\", \"n\":1 }")
+        #expect(
+            output
+                == "{ \"messages\" : [ {\"role\":\"user\", \"content\" : \"to [EMAIL_1]\" } ],\n \"model\":\"m\", \"n\":1 }"
+        )
         // Restoring the masked body gives back the original bytes.
         #expect(ResponseRestorer.restore(body: Array(output.utf8), masks: outcome.masks) == Array(body.utf8))
     }
 
     @Test("escaped strings are decoded before scanning and re-encoded after")
     func escapes() throws {
-        let body = #"{"messages":[{"role":"user","content":"line1\nmail a\u0040example.com \"quoted\" \u00e9\ud83d\ude00 \/"}]}"#
+        let body =
+            #"{"messages":[{"role":"user","content":"line1\nmail a\u0040example.com \"quoted\" \u00e9\ud83d\ude00 \/"}]}"#
         let outcome = try redact(body, .chatCompletions)
         let json = try JSON.parse(try #require(outcome.body))
         #expect(json["messages"]?[0]?["content"]?.string == "line1\nmail [EMAIL_1] \"quoted\" é😀 /")
@@ -73,7 +78,8 @@ struct RequestRedactorTests {
 
     @Test("a body with nothing to find is left as it is")
     func nothingFound() throws {
-        let outcome = try redact(#"{"messages":[{"role":"user","content":"hello"}],"user":"a@example.com"}"#, .chatCompletions)
+        let outcome = try redact(
+            #"{"messages":[{"role":"user","content":"hello"}],"user":"a@example.com"}"#, .chatCompletions)
         #expect(outcome.body == nil)
         #expect(outcome.counts.isEmpty)
         #expect(outcome.masks.isEmpty)
@@ -81,18 +87,22 @@ struct RequestRedactorTests {
 
     @Test("legacy prompt: a string or an array of strings; suffix too")
     func completions() throws {
-        let single = try JSON.parse(try #require(try redact(#"{"prompt":"to a@example.com","suffix":"10.1.1.1"}"#, .completions).body))
+        let single = try JSON.parse(
+            try #require(try redact(#"{"prompt":"to a@example.com","suffix":"10.1.1.1"}"#, .completions).body))
         #expect(single["prompt"]?.string == "to [EMAIL_1]")
         #expect(single["suffix"]?.string == "[IP_ADDRESS_1]")
-        let many = try JSON.parse(try #require(try redact(#"{"prompt":["a@example.com","x",[1,2]]}"#, .completions).body))
+        let many = try JSON.parse(
+            try #require(try redact(#"{"prompt":["a@example.com","x",[1,2]]}"#, .completions).body))
         #expect(many["prompt"] == .array([.string("[EMAIL_1]"), .string("x"), .array([.number(1), .number(2)])]))
     }
 
     @Test("embeddings input: a string or an array of strings; token arrays untouched")
     func embeddings() throws {
-        let single = try JSON.parse(try #require(try redact(#"{"input":"a@example.com","model":"e"}"#, .embeddings).body))
+        let single = try JSON.parse(
+            try #require(try redact(#"{"input":"a@example.com","model":"e"}"#, .embeddings).body))
         #expect(single["input"]?.string == "[EMAIL_1]")
-        let many = try JSON.parse(try #require(try redact(#"{"input":["a@example.com","b@example.com"]}"#, .embeddings).body))
+        let many = try JSON.parse(
+            try #require(try redact(#"{"input":["a@example.com","b@example.com"]}"#, .embeddings).body))
         #expect(many["input"] == .array([.string("[EMAIL_1]"), .string("[EMAIL_2]")]))
         #expect(try redact(#"{"input":[[4111111111111111,1]]}"#, .embeddings).body == nil)
     }
@@ -151,7 +161,8 @@ struct RequestRedactorTests {
     func custom() throws {
         let rules = try RedactionRules(
             detectors: ["email"], patterns: [("employee_id", "EMP-[0-9]{6}")], terms: [("codename", ["Falcon"])])
-        let outcome = try redact(#"{"messages":[{"role":"user","content":"EMP-123456 on falcon, 4111111111111111"}]}"#,
+        let outcome = try redact(
+            #"{"messages":[{"role":"user","content":"EMP-123456 on falcon, 4111111111111111"}]}"#,
             .chatCompletions, rules: rules)
         let json = try JSON.parse(try #require(outcome.body))
         #expect(json["messages"]?[0]?["content"]?.string == "[EMPLOYEE_ID_1] on [CODENAME_1], 4111111111111111")
@@ -171,8 +182,10 @@ struct RequestRedactorTests {
     @Test("output: the answer's own findings get new numbers; the request's values keep theirs")
     func output() throws {
         let outcome = try redact(#"{"messages":[{"role":"user","content":"I am a@example.com"}]}"#, .chatCompletions)
-        let answer = #"{"choices":[{"index":0,"message":{"role":"assistant","content":"Hi a@example.com, write to b@example.com"}}]}"#
-        let (redacted, counts) = Self.redactor.redactAnswer(body: Array(answer.utf8), endpoint: .chatCompletions, masks: outcome.masks)
+        let answer =
+            #"{"choices":[{"index":0,"message":{"role":"assistant","content":"Hi a@example.com, write to b@example.com"}}]}"#
+        let (redacted, counts) = Self.redactor.redactAnswer(
+            body: Array(answer.utf8), endpoint: .chatCompletions, masks: outcome.masks)
         #expect(counts.byType == [.email: 2])
         let redactedBody = try #require(redacted)
         let restored = try #require(ResponseRestorer.restore(body: redactedBody, masks: outcome.masks))

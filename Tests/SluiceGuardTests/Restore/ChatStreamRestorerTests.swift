@@ -13,12 +13,17 @@ struct ChatStreamRestorerTests {
     static func stream(_ pieces: [String]) -> [UInt8] {
         var bytes: [UInt8] = []
         let head = #""id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o""#
-        bytes += SSEWriter.data("{\(head),\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}")
+        bytes += SSEWriter.data(
+            "{\(head),\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}"
+        )
         for piece in pieces {
-            bytes += SSEWriter.data("{\(head),\"choices\":[{\"index\":0,\"delta\":{\"content\":\(JSONText.quoted(piece))},\"finish_reason\":null}]}")
+            bytes += SSEWriter.data(
+                "{\(head),\"choices\":[{\"index\":0,\"delta\":{\"content\":\(JSONText.quoted(piece))},\"finish_reason\":null}]}"
+            )
         }
         bytes += SSEWriter.data("{\(head),\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}")
-        bytes += SSEWriter.data("{\(head),\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}")
+        bytes += SSEWriter.data(
+            "{\(head),\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}")
         bytes += SSEWriter.done
         return bytes
     }
@@ -54,9 +59,10 @@ struct ChatStreamRestorerTests {
         for first in 0...bytes.count {
             splits.append([bytes[..<first], bytes[first...]].map { String(decoding: $0, as: UTF8.self) })
             for second in first...bytes.count {
-                splits.append([bytes[..<first], bytes[first..<second], bytes[second...]].map {
-                    String(decoding: $0, as: UTF8.self)
-                })
+                splits.append(
+                    [bytes[..<first], bytes[first..<second], bytes[second...]].map {
+                        String(decoding: $0, as: UTF8.self)
+                    })
             }
         }
         for pieces in splits {
@@ -83,14 +89,18 @@ struct ChatStreamRestorerTests {
         #expect(text == "Mail zoe@example.com or [PHONE_")
         let flushed = events[events.count - 4]
         #expect(flushed.data.contains("\"content\":\"[PHONE_\""))
-        #expect(flushed.data.hasPrefix(#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0"#))
+        #expect(
+            flushed.data.hasPrefix(
+                #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0"#
+            ))
         #expect(events[events.count - 3].data.contains("\"finish_reason\":\"stop\""))
     }
 
     @Test("a stream cut off mid-placeholder delivers what it had at finish")
     func cutOff() throws {
         let head = #""id":"c","object":"chat.completion.chunk","created":1,"model":"m""#
-        let input = SSEWriter.data("{\(head),\"choices\":[{\"index\":0,\"delta\":{\"content\":\"to [EMAIL_\"},\"finish_reason\":null}]}")
+        let input = SSEWriter.data(
+            "{\(head),\"choices\":[{\"index\":0,\"delta\":{\"content\":\"to [EMAIL_\"},\"finish_reason\":null}]}")
         var restorer = ChatStreamRestorer(masks: Self.masks)
         let first = restorer.feed(input)
         #expect(try Self.content(of: first).0 == "to ")
@@ -103,7 +113,9 @@ struct ChatStreamRestorerTests {
         let head = #""id":"c","object":"chat.completion.chunk","created":1,"model":"m""#
         func chunk(_ choices: String) -> [UInt8] { SSEWriter.data("{\(head),\"choices\":[\(choices)]}") }
         var input: [UInt8] = []
-        input += chunk(#"{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","function":{"name":"send","arguments":"{\"to\":\"[EMA"}}]}}"#)
+        input += chunk(
+            #"{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","function":{"name":"send","arguments":"{\"to\":\"[EMA"}}]}}"#
+        )
         input += chunk(#"{"index":1,"delta":{"content":"[PHONE"},"finish_reason":null}"#)
         input += chunk(#"{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"IL_1]\"}"}}]}}"#)
         input += chunk(#"{"index":1,"delta":{"content":"_1]!"},"finish_reason":"stop"}"#)
@@ -126,7 +138,9 @@ struct ChatStreamRestorerTests {
     func completions() throws {
         var input: [UInt8] = []
         for piece in ["Hi [EM", "AIL_1]", "."] {
-            input += SSEWriter.data(#"{"id":"c","object":"text_completion","choices":[{"index":0,"text":\#(JSONText.quoted(piece)),"finish_reason":null}]}"#)
+            input += SSEWriter.data(
+                #"{"id":"c","object":"text_completion","choices":[{"index":0,"text":\#(JSONText.quoted(piece)),"finish_reason":null}]}"#
+            )
         }
         input += SSEWriter.done
         var parser = SSEParser()

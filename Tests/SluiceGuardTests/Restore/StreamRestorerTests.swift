@@ -42,7 +42,9 @@ struct StreamRestorerTests {
     func everySplitInTwo() {
         let bytes = Array(Self.answer.utf8)
         for cut in 0...bytes.count {
-            let pieces = [String(decoding: bytes[..<cut], as: UTF8.self), String(decoding: bytes[cut...], as: UTF8.self)]
+            let pieces = [
+                String(decoding: bytes[..<cut], as: UTF8.self), String(decoding: bytes[cut...], as: UTF8.self),
+            ]
             #expect(Self.run(pieces) == Self.restored, "cut at \(cut)")
         }
     }
@@ -97,6 +99,8 @@ struct StreamRestorerTests {
         var table = MaskTable()
         _ = table.placeholder(for: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", type: .secret)
         var restorer = StreamRestorer(masks: table, escapesForJSON: true)
-        #expect(restorer.feed("{\"key\":\"[SECRET_1]\"}") == "{\"key\":\"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\"}")
+        #expect(
+            restorer.feed("{\"key\":\"[SECRET_1]\"}")
+                == "{\"key\":\"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\"}")
     }
 }

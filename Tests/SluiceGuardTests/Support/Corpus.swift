@@ -38,7 +38,8 @@ enum Corpus {
 
     /// Every case of every `*.jsonl` file.
     static func load() throws -> [Case] {
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jsonl") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jsonl") }
+            .sorted()
         var cases: [Case] = []
         let decoder = JSONDecoder()
         for file in files {

@@ -55,6 +55,7 @@ let package = Package(
             dependencies: [
                 "SluicePolicy",
                 "SluiceLLM",
+                "SluiceRouting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -83,7 +84,12 @@ let package = Package(
         ),
         .testTarget(name: "SluicePolicyTests", dependencies: ["SluicePolicy"], swiftSettings: upcoming),
         .testTarget(name: "SluiceLLMTests", dependencies: ["SluiceLLM"], swiftSettings: upcoming),
-        .testTarget(name: "SluiceGuardTests", dependencies: ["SluiceGuard", "SluiceLLM"], swiftSettings: upcoming),
+        .testTarget(
+            name: "SluiceGuardTests",
+            dependencies: ["SluiceGuard", "SluiceLLM"],
+            exclude: ["Corpus"],
+            swiftSettings: upcoming
+        ),
         .testTarget(name: "SluiceRoutingTests", dependencies: ["SluiceRouting", "SluicePolicy"], swiftSettings: upcoming),
         .testTarget(
             name: "SluiceProxyTests",

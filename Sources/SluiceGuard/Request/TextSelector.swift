@@ -43,9 +43,10 @@ final class TextSelector: Sendable {
     /// Everything below.
     static let everything = TextSelector(role: .everything)
 
-    /// OpenAI `content`: a string, or content parts whose `text` is text.
+    /// OpenAI `content`: a string, or content parts whose `text` is text. A bare string in the
+    /// parts array is not valid OpenAI, but a lenient provider would read it, so it is text too.
     static let openAIContent = TextSelector(
-        role: .text, elements: TextSelector(members: ["text": .text]))
+        role: .text, elements: TextSelector(role: .text, members: ["text": .text]))
 
     /// One chat message: content, name, tool-call and legacy function-call arguments. Tool
     /// results (`role: tool`) keep their text in `content` too.
@@ -63,9 +64,11 @@ final class TextSelector: Sendable {
     /// `tool_result.content` (a string or text blocks) are text.
     static let anthropicContent = TextSelector(
         role: .text,
-        elements: TextSelector(members: [
-            "text": .text,
-            "input": .everything,
-            "content": TextSelector(role: .text, elements: TextSelector(members: ["text": .text])),
-        ]))
+        elements: TextSelector(
+            role: .text,
+            members: [
+                "text": .text,
+                "input": .everything,
+                "content": TextSelector(role: .text, elements: TextSelector(members: ["text": .text])),
+            ]))
 }

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import SluiceLLM
 import SluicePolicy
+import SluiceRouting
 
 /// What the request handler knows about the request it is answering, from head to access-log line.
 final class Exchange {
@@ -28,6 +29,16 @@ final class Exchange {
     /// Whether the response head already went to the app (after that, errors cut the response).
     var headSent = false
     var call: UpstreamCall?
+    /// The request as received, kept to send it again to the next target.
+    var pending: PendingRequest?
+    /// The fallback plan and where it stands.
+    var run: FallbackRun?
+    /// The attempt in flight, until its outcome is recorded.
+    var attempt: FallbackRun.Attempt?
+    /// What the app hears if every target fails before answering.
+    var lastError: SluiceError?
+    /// When the attempt's response head arrived (time to first byte feeds least_latency).
+    var firstByteAt: NIODeadline?
     /// Set when the provider speaks another dialect: its answer is translated before the app sees it.
     var translation: AnthropicTranslation?
     /// Attempts the finished upstream call made, for `x-sluice-attempts`.
@@ -44,6 +55,14 @@ final class Exchange {
         clock_gettime(CLOCK_REALTIME, &now)
         self.created = Int(now.tv_sec)
     }
+}
+
+/// What is needed to send a request (again) to any target of its plan.
+struct PendingRequest {
+    var head: HTTPRequestHead
+    var endpoint: APIEndpoint
+    var body: ByteBuffer
+    var scanned: ScannedRequest
 }
 
 /// The state of translating one Anthropic answer into OpenAI's format.

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import SluiceLLM
 import SluicePolicy
+import SluiceRouting
 
 /// Serves one app-facing HTTP exchange at a time: an HTTP/1.1 connection, or one HTTP/2 stream.
 ///
@@ -31,13 +32,13 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case responding
     }
 
-    private let gateway: GatewayState
-    private let loop: LoopContext
+    let gateway: GatewayState
+    let loop: LoopContext
     private let protocolName: String
     private var state: State = .idle
-    private var context: ChannelHandlerContext?
+    var context: ChannelHandlerContext?
     /// The request being answered; nil between requests.
-    private var exchange: Exchange?
+    var exchange: Exchange?
     /// HTTP/1.1 request parts that arrived while an answer was still being written.
     private var pipelined = CircularBuffer<HTTPServerRequestPart>()
     private var readPending = false
@@ -220,7 +221,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         exchange.model = request.model
         exchange.stream = request.stream
-        guard let route = snapshot.routes[request.model] else {
+        guard snapshot.planner.route(for: request.model) != nil else {
             self.respondError(SluiceError.modelNotFound(request.model, available: snapshot.modelNames))
             return
         }
@@ -230,10 +231,19 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.respondError(SluiceError.modelNotAllowed(request.model, workload: workload, allowed: allowed))
             return
         }
-        let provider = route.provider
-        let upstreamModel = route.upstreamModel ?? request.model
+        exchange.pending = PendingRequest(head: head, endpoint: endpoint, body: body, scanned: request)
+        self.startFallbackRun(model: request.model)
+    }
+
+    /// Sends the pending request to `provider` as `model`, in the provider's dialect.
+    func send(to provider: ProviderRuntime, model upstreamModel: String) {
+        guard let exchange = self.exchange, let pending = exchange.pending else { return }
+        let snapshot = exchange.snapshot
+        let (head, endpoint, body, request) = (pending.head, pending.endpoint, pending.body, pending.scanned)
         exchange.providerName = provider.name
         exchange.upstreamModel = upstreamModel
+        exchange.translation = nil
+        exchange.firstByteAt = nil
         switch provider.type {
         case .mock:
             self.answerFromMock(endpoint: endpoint, body: body, request: request, model: upstreamModel)
@@ -257,9 +267,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 self.respondError(SluiceError.internal("provider '\(provider.name)' has no upstream address"))
                 return
             }
-            let outgoing =
-                route.upstreamModel == nil || route.upstreamModel == request.model
-                ? body : request.replacingModel(in: body, with: upstreamModel)
+            let outgoing = upstreamModel == request.model ? body : request.replacingModel(in: body, with: upstreamModel)
             let passthrough = snapshot.identity.credentials(for: exchange.caller) == .passthrough
             self.forward(
                 head: head,
@@ -273,7 +281,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func answerFromMock(endpoint: APIEndpoint, body: ByteBuffer, request: ScannedRequest, model: String) {
+    func answerFromMock(endpoint: APIEndpoint, body: ByteBuffer, request: ScannedRequest, model: String) {
         guard let exchange = self.exchange else { return }
         let bytes = Array(body.readableBytesView)
         let id = "mock-" + exchange.requestID
@@ -302,7 +310,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func forward(
+    func forward(
         head: HTTPRequestHead,
         endpoint: APIEndpoint,
         body: ByteBuffer,
@@ -328,7 +336,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Translates an OpenAI chat request to Anthropic's Messages API and sends it; the answer is translated
     /// back as it arrives (see ``AnthropicTranslation``).
-    private func forwardToAnthropic(
+    func forwardToAnthropic(
         head: HTTPRequestHead,
         body: ByteBuffer,
         upstream: UpstreamEndpoint,
@@ -388,14 +396,14 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             headers.add(name: "x-request-id", value: exchange.requestID)
             if let provider = exchange.providerName { headers.add(name: "x-sluice-provider", value: provider) }
             if let model = exchange.upstreamModel { headers.add(name: "x-sluice-model", value: model) }
-            let attempts = exchange.call?.attempts ?? exchange.attempts
+            let attempts = exchange.run?.attemptCount ?? exchange.call?.attempts ?? exchange.attempts
             if attempts > 0 { headers.add(name: "x-sluice-attempts", value: String(attempts)) }
             if !exchange.keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
         }
         return HTTPResponseHead(version: .http1_1, status: status, headers: headers)
     }
 
-    private func respond(status: HTTPResponseStatus, body: [UInt8], contentType: String, closeAfter: Bool = false) {
+    func respond(status: HTTPResponseStatus, body: [UInt8], contentType: String, closeAfter: Bool = false) {
         guard let context = self.context, let exchange = self.exchange else { return }
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: contentType)
@@ -408,7 +416,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// A JSON answer written by Sluice itself, read for usage like a provider's.
-    private func respondWithUsage(_ body: [UInt8]) {
+    func respondWithUsage(_ body: [UInt8]) {
         var sniffer = UsageSniffer(framing: .json)
         sniffer.feed(body)
         self.exchange?.usage = sniffer
@@ -431,7 +439,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.writeEnd()
     }
 
-    private func respondError(_ error: any Error, extraHeaders: [(String, String)] = [], closeAfter: Bool = false) {
+    func respondError(_ error: any Error, extraHeaders: [(String, String)] = [], closeAfter: Bool = false) {
         let apiError = (error as? SluiceError) ?? .internal("unexpected failure: \(type(of: error))")
         guard let context = self.context, let exchange = self.exchange else { return }
         let body = apiError.openAIBody()
@@ -475,6 +483,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Logs and counts the exchange once, then forgets it.
     private func finish(status: Int, note: String?) {
         guard let exchange = self.exchange else { return }
+        self.settleAttempt(of: exchange, appWentAway: note == "client went away")
         self.exchange = nil
         let elapsed = NIODeadline.now() - exchange.startedAt
         let usage = exchange.usage?.usage
@@ -515,6 +524,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 extension RequestHandler: UpstreamResponseDelegate {
     func upstreamHead(_ head: HTTPResponseHead) {
         guard let context = self.context, let exchange = self.exchange else { return }
+        if self.movedOn(after: head) { return }
         if let translation = exchange.translation {
             translation.status = Int(head.status.code)
             translation.retryAfterSeconds = head.headers.first(name: "retry-after").flatMap { Int($0) }
@@ -611,12 +621,13 @@ extension RequestHandler: UpstreamResponseDelegate {
         exchange.call = nil
         if exchange.headSent {
             // Part of the answer is already with the app: cut the response so it cannot pass as complete.
+            self.recordFailure(of: exchange, Self.attemptFailure(for: error))
             exchange.errorCode = "upstream_cut"
             self.finish(status: exchange.status ?? 502, note: SluiceError.from(error, provider: exchange.providerName ?? "-").message)
             self.context?.close(promise: nil)
             return
         }
-        self.respondError(SluiceError.from(error, provider: exchange.providerName ?? "-"))
+        self.failedBeforeAnswer(error)
     }
 
     var downstreamWritable: Bool {

@@ -2,6 +2,7 @@ public import Logging
 import CoreMetrics
 import NIOConcurrencyHelpers
 import NIOCore
+import SluiceRouting
 
 /// What every request handler shares: the active policy snapshot, telemetry and the per-loop contexts.
 public final class GatewayState: Sendable {
@@ -9,6 +10,10 @@ public final class GatewayState: Sendable {
     public let metrics: GatewayMetrics
     public let logger: Logger
     private let loops: [ObjectIdentifier: LoopContext]
+    /// Health of every target (breakers, latency, in-flight): shared by all loops, kept across reloads
+    /// for targets whose definition did not change.
+    private let targetBook = NIOLockedValueBox(TargetBook())
+
     /// The outcome of the last reload, for `/config`.
     private let reloadStatus = NIOLockedValueBox(ReloadStatus())
 
@@ -41,6 +46,12 @@ public final class GatewayState: Sendable {
     /// Swaps in a new policy; requests already running keep the one they started with.
     public func replace(_ snapshot: PolicySnapshot) {
         self.snapshotBox.withLockedValue { $0 = snapshot }
+        self.targetBook.withLockedValue { $0.retain(snapshot.planner.allKeys) }
+    }
+
+    /// Reads or changes target health under its lock.
+    func withTargetBook<T>(_ body: (inout TargetBook) -> T) -> T {
+        self.targetBook.withLockedValue { body(&$0) }
     }
 
     var loopCount: Int { self.loops.count }

@@ -7,6 +7,7 @@ import NIOCore
 import NIOSSL
 public import SluicePolicy
 import SluiceLLM
+import SluiceRouting
 
 /// A loaded policy compiled into what the request path reads: routes resolved to providers, provider
 /// credentials as ready-made header values, TLS contexts built, and the `/v1/models` answer pre-rendered.
@@ -27,6 +28,10 @@ public final class PolicySnapshot: Sendable {
     public let loadedAt: Date
     /// Who is calling: virtual keys to workloads, allow-lists, credential modes.
     let identity: WorkloadResolver
+    /// Plans the targets of each request: strategy, glob model names, health of each target.
+    let planner: RoutePlanner
+    /// When to try again and move on, per model route.
+    let retryPolicies: [String: RetryPolicy]
     /// The key per workload and provider, where a workload overrides the provider's key.
     let workloadKeys: [String: [String: String]]
     /// The same as `Bearer <key>`, ready for OpenAI-style providers.
@@ -57,6 +62,8 @@ public final class PolicySnapshot: Sendable {
         }
         self.providers = providers
         self.routes = routes
+        self.planner = RoutePlanner(policy: loaded.policy)
+        self.retryPolicies = loaded.policy.models.mapValues { RetryPolicy($0.retry) }
         self.modelNames = routes.keys.sorted()
         self.modelListBody = Self.renderModelList(self.modelNames, created: Int(loadedAt.timeIntervalSince1970))
     }
@@ -65,6 +72,10 @@ public final class PolicySnapshot: Sendable {
     func authorization(for provider: ProviderRuntime, workload: String?) -> String? {
         if let workload, let override = self.workloadAuthorizations[workload]?[provider.name] { return override }
         return provider.authorization
+    }
+
+    func retryPolicy(for route: String) -> RetryPolicy {
+        self.retryPolicies[route] ?? RetryPolicy(nil)
     }
 
     /// The raw key for `provider` when `workload` calls with injected credentials (Anthropic's `x-api-key`).

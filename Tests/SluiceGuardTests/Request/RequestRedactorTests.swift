@@ -76,6 +76,15 @@ struct RequestRedactorTests {
         #expect(outcome.masks.value(for: "[EMAIL_1]") == "a@example.com")
     }
 
+    @Test("a bare string among content parts is text too; escaped keys are matched by what they mean")
+    func lenientShapes() throws {
+        let body =
+            #"{"messages":[{"role":"user","content":["to a@example.com"]},{"role":"user","cont\u0065nt":"b@example.com"}]}"#
+        let json = try JSON.parse(try #require(try redact(body, .chatCompletions).body))
+        #expect(json["messages"]?[0]?["content"]?[0]?.string == "to [EMAIL_1]")
+        #expect(json["messages"]?[1]?["content"]?.string == "[EMAIL_2]")
+    }
+
     @Test("a body with nothing to find is left as it is")
     func nothingFound() throws {
         let outcome = try redact(

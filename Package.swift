@@ -56,6 +56,7 @@ let package = Package(
                 "SluicePolicy",
                 "SluiceLLM",
                 "SluiceRouting",
+                "SluiceGuard",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -20,6 +20,10 @@ public struct WorkloadConfig: Sendable, Hashable, Encodable {
     /// Per-provider keys that replace the provider's own `api_key` for this workload's
     /// requests (`provider_keys`), by provider name; only with ``CredentialMode/inject``.
     public var providerKeys: [String: SecretRef]
+    /// What to find and mask, block or log in prompts (`redact`); nil: nothing.
+    public var redaction: RedactionSettings?
+    /// Deny rules, the injection check and the prompt size limit (`guard`); nil: none.
+    public var promptGuard: GuardSettings?
 
     /// Creates a workload with the defaults for anything not given.
     public init(
@@ -28,8 +32,12 @@ public struct WorkloadConfig: Sendable, Hashable, Encodable {
         requireKey: Bool = false,
         credentials: CredentialMode = .inject,
         allowedModels: ModelAllowList = .all,
-        providerKeys: [String: SecretRef] = [:]
+        providerKeys: [String: SecretRef] = [:],
+        redaction: RedactionSettings? = nil,
+        promptGuard: GuardSettings? = nil
     ) {
+        self.redaction = redaction
+        self.promptGuard = promptGuard
         self.name = name
         self.keyHashes = keyHashes
         self.requireKey = requireKey
@@ -44,5 +52,7 @@ public struct WorkloadConfig: Sendable, Hashable, Encodable {
         case requireKey = "require_key"
         case allowedModels = "models"
         case providerKeys = "provider_keys"
+        case redaction = "redact"
+        case promptGuard = "guard"
     }
 }

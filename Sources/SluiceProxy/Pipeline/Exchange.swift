@@ -3,6 +3,7 @@ import Glibc
 #endif
 import NIOCore
 import NIOHTTP1
+import SluiceGuard
 import SluiceLLM
 import SluicePolicy
 import SluiceRouting
@@ -39,6 +40,13 @@ final class Exchange {
     var lastError: SluiceError?
     /// When the attempt's response head arrived (time to first byte feeds least_latency).
     var firstByteAt: NIODeadline?
+    /// Masked values to put back into the answer (`redact.restore`); nil when there are none.
+    var masks: MaskTable?
+    /// Restoring an upstream answer: a stream restored chunk by chunk, or a whole answer gathered.
+    var restoration: Restoration?
+    /// Findings per type and the guard's verdict, for the access log (never a value).
+    var redactionCounts: String?
+    var guardOutcome: String?
     /// Set when the provider speaks another dialect: its answer is translated before the app sees it.
     var translation: AnthropicTranslation?
     /// Attempts the finished upstream call made, for `x-sluice-attempts`.
@@ -84,5 +92,19 @@ final class AnthropicTranslation {
         self.provider = provider
         self.isStream = isStream
         self.includeUsage = includeUsage
+    }
+}
+
+/// Putting masked values back into an answer on its way to the app.
+final class Restoration {
+    enum Mode {
+        case stream(ChatStreamRestorer)
+        case gather(HTTPResponseHead, [UInt8])
+    }
+
+    var mode: Mode
+
+    init(_ mode: Mode) {
+        self.mode = mode
     }
 }

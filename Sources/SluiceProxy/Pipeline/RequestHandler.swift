@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import SluiceGuard
 import SluiceLLM
 import SluicePolicy
 import SluiceRouting
@@ -231,7 +232,14 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.respondError(SluiceError.modelNotAllowed(request.model, workload: workload, allowed: allowed))
             return
         }
-        exchange.pending = PendingRequest(head: head, endpoint: endpoint, body: body, scanned: request)
+        var (outgoing, scanned) = (body, request)
+        if let workload = exchange.caller.workloadName, let protection = snapshot.protections[workload] {
+            guard let protected = self.protect(body: body, endpoint: endpoint, request: request, with: protection) else {
+                return  // refused, answered already
+            }
+            (outgoing, scanned) = protected
+        }
+        exchange.pending = PendingRequest(head: head, endpoint: endpoint, body: outgoing, scanned: scanned)
         self.startFallbackRun(model: request.model)
     }
 
@@ -390,7 +398,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Responding
 
-    private func responseHead(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponseHead {
+    func responseHead(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponseHead {
         var headers = headers
         if let exchange = self.exchange {
             headers.add(name: "x-request-id", value: exchange.requestID)
@@ -420,6 +428,10 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var sniffer = UsageSniffer(framing: .json)
         sniffer.feed(body)
         self.exchange?.usage = sniffer
+        var body = body
+        if let masks = self.exchange?.masks, let restored = ResponseRestorer.restore(body: body, masks: masks) {
+            body = restored
+        }
         self.respond(status: .ok, body: body, contentType: "application/json")
     }
 
@@ -430,7 +442,12 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         headers.add(name: "cache-control", value: "no-cache")
         context.write(self.wrapOutboundOut(.head(self.responseHead(status: .ok, headers: headers))), promise: nil)
         var sniffer = UsageSniffer(framing: .sse)
-        for frame in frames {
+        var frames = frames
+        if let masks = exchange.masks {
+            var restorer = ChatStreamRestorer(masks: masks)
+            frames = frames.map { restorer.feed($0) } + [restorer.finish()]
+        }
+        for frame in frames where !frame.isEmpty {
             sniffer.feed(frame)
             context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: frame)))), promise: nil)
         }
@@ -455,7 +472,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.writeEnd()
     }
 
-    private func writeEnd() {
+    func writeEnd() {
         guard let context = self.context, let exchange = self.exchange else { return }
         let keepAlive = exchange.keepAlive
         if keepAlive {
@@ -508,6 +525,8 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         metadata["latency_ms"] = .stringConvertible(Double(elapsed.nanoseconds / 1000) / 1000)
         metadata["stream"] = .stringConvertible(exchange.stream)
         if let workload = exchange.caller.workloadName { metadata["workload"] = .string(workload) }
+        if let counts = exchange.redactionCounts { metadata["redacted"] = .string(counts) }
+        if let verdict = exchange.guardOutcome { metadata["guard"] = .string(verdict) }
         if let upstreamModel = exchange.upstreamModel { metadata["upstream_model"] = .string(upstreamModel) }
         if let usage {
             metadata["prompt_tokens"] = .stringConvertible(usage.promptTokens)
@@ -543,9 +562,10 @@ extension RequestHandler: UpstreamResponseDelegate {
             context.write(self.wrapOutboundOut(.head(self.responseHead(status: .ok, headers: headers))), promise: nil)
             return
         }
+        exchange.usage = UsageSniffer(contentType: head.headers.first(name: "content-type"))
+        if let masks = exchange.masks, self.beginRestoring(head, masks: masks) { return }
         exchange.status = Int(head.status.code)
         exchange.headSent = true
-        exchange.usage = UsageSniffer(contentType: head.headers.first(name: "content-type"))
         let headers = UpstreamHeaders.relayed(from: head.headers)
         context.write(self.wrapOutboundOut(.head(self.responseHead(status: head.status, headers: headers))), promise: nil)
     }
@@ -554,7 +574,8 @@ extension RequestHandler: UpstreamResponseDelegate {
         guard let context = self.context, let exchange = self.exchange else { return }
         if let translation = exchange.translation {
             if translation.stream != nil {
-                let output = buffer.withUnsafeReadableBytes { translation.stream!.feed($0) }
+                var output = buffer.withUnsafeReadableBytes { translation.stream!.feed($0) }
+                if exchange.masks != nil { output = self.restoreTranslated(output, finishing: false) }
                 guard !output.isEmpty else { return }
                 exchange.usage?.feed(output)
                 context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: output)))), promise: nil)
@@ -570,6 +591,10 @@ extension RequestHandler: UpstreamResponseDelegate {
             return
         }
         buffer.withUnsafeReadableBytes { exchange.usage?.feed($0) }
+        if exchange.restoration != nil {
+            self.restore(buffer)
+            return
+        }
         context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
     }
 
@@ -582,11 +607,16 @@ extension RequestHandler: UpstreamResponseDelegate {
         exchange.attempts = exchange.call?.attempts ?? 0
         exchange.call = nil
         guard let translation = exchange.translation else {
-            self.writeEnd()
+            if exchange.restoration != nil {
+                self.finishRestoring()
+            } else {
+                self.writeEnd()
+            }
             return
         }
         if translation.stream != nil {
-            let output = translation.stream!.finish()
+            var output = translation.stream!.finish()
+            if exchange.masks != nil { output = self.restoreTranslated(output, finishing: true) }
             if !output.isEmpty {
                 exchange.usage?.feed(output)
                 context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: output)))), promise: nil)

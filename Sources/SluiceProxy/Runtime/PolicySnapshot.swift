@@ -32,6 +32,8 @@ public final class PolicySnapshot: Sendable {
     let planner: RoutePlanner
     /// When to try again and move on, per model route.
     let retryPolicies: [String: RetryPolicy]
+    /// Redaction and prompt guards per workload that has them.
+    let protections: [String: WorkloadProtection]
     /// The key per workload and provider, where a workload overrides the provider's key.
     let workloadKeys: [String: [String: String]]
     /// The same as `Bearer <key>`, ready for OpenAI-style providers.
@@ -63,6 +65,11 @@ public final class PolicySnapshot: Sendable {
         self.providers = providers
         self.routes = routes
         self.planner = RoutePlanner(policy: loaded.policy)
+        var protections: [String: WorkloadProtection] = [:]
+        for (name, workload) in loaded.policy.workloads {
+            if let protection = try WorkloadProtection(workload) { protections[name] = protection }
+        }
+        self.protections = protections
         self.retryPolicies = loaded.policy.models.mapValues { RetryPolicy($0.retry) }
         self.modelNames = routes.keys.sorted()
         self.modelListBody = Self.renderModelList(self.modelNames, created: Int(loadedAt.timeIntervalSince1970))

@@ -1,0 +1,128 @@
+import NIOCore
+import NIOHTTP1
+import SluiceGuard
+import SluiceLLM
+
+/// Redaction and prompt guards before the request leaves, and putting masked values back into the answer.
+extension RequestHandler {
+    /// Applies the workload's guard and redaction to the request; nil when it was refused (and answered).
+    func protect(
+        body: ByteBuffer,
+        endpoint: APIEndpoint,
+        request: ScannedRequest,
+        with protection: WorkloadProtection
+    ) -> (ByteBuffer, ScannedRequest)? {
+        guard let exchange = self.exchange else { return nil }
+        let kind: RedactionEndpoint
+        switch endpoint {
+        case .chatCompletions: kind = .chatCompletions
+        case .completions: kind = .completions
+        case .embeddings: kind = .embeddings
+        case .models: return (body, request)
+        }
+        if let promptGuard = protection.promptGuard {
+            switch body.withUnsafeReadableBytes({ promptGuard.check(body: $0, endpoint: kind) }) {
+            case .blocked(let rule, let error):
+                exchange.guardOutcome = "blocked:\(rule)"
+                self.respondError(error)
+                return nil
+            case .flagged(let rules):
+                exchange.guardOutcome = "flagged:" + rules.joined(separator: ",")
+            case .pass:
+                break
+            }
+        }
+        guard let redactor = protection.redactor else { return (body, request) }
+        switch body.withUnsafeReadableBytes({ redactor.redact(body: $0, endpoint: kind) }) {
+        case .failure(let error):
+            exchange.redactionCounts = "blocked"
+            self.respondError(error)
+            return nil
+        case .success(let redacted):
+            if !redacted.counts.isEmpty { exchange.redactionCounts = redacted.counts.description }
+            if protection.restore && !redacted.masks.isEmpty { exchange.masks = redacted.masks }
+            guard let changed = redacted.body else { return (body, request) }
+            let buffer = ByteBuffer(bytes: changed)
+            // The model's value did not change, but its place in the body may have.
+            switch ScannedRequest.scan(buffer, endpoint: endpoint) {
+            case .success(let rescanned):
+                return (buffer, rescanned)
+            case .failure(let error):
+                self.respondError(error)
+                return nil
+            }
+        }
+    }
+
+    /// Starts restoring an OpenAI-dialect answer; false when there is nothing to restore in it.
+    func beginRestoring(_ head: HTTPResponseHead, masks: MaskTable) -> Bool {
+        guard let exchange = self.exchange, let context = self.context else { return false }
+        let contentType = head.headers.first(name: "content-type") ?? ""
+        if contentType.hasPrefix("text/event-stream") {
+            exchange.restoration = Restoration(.stream(ChatStreamRestorer(masks: masks)))
+            exchange.status = Int(head.status.code)
+            exchange.headSent = true
+            var headers = UpstreamHeaders.relayed(from: head.headers)
+            headers.remove(name: "content-length")
+            context.write(self.wrapOutboundOut(.head(self.responseHead(status: head.status, headers: headers))), promise: nil)
+        } else {
+            // The whole answer is needed to rewrite it (and its length): gather it, answer at its end.
+            exchange.restoration = Restoration(.gather(head, []))
+        }
+        return true
+    }
+
+    func restore(_ buffer: ByteBuffer) {
+        guard let exchange = self.exchange, let context = self.context, let restoration = exchange.restoration else {
+            return
+        }
+        switch restoration.mode {
+        case .stream(var restorer):
+            let output = buffer.withUnsafeReadableBytes { restorer.feed($0) }
+            restoration.mode = .stream(restorer)
+            if !output.isEmpty {
+                context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: output)))), promise: nil)
+            }
+        case .gather(let head, var bytes):
+            restoration.mode = .gather(head, [])  // keep the array unique while appending
+            bytes.append(contentsOf: buffer.readableBytesView)
+            restoration.mode = .gather(head, bytes)
+        }
+    }
+
+    func finishRestoring() {
+        guard let exchange = self.exchange, let context = self.context, let restoration = exchange.restoration,
+            let masks = exchange.masks
+        else { return }
+        switch restoration.mode {
+        case .stream(var restorer):
+            let output = restorer.finish()
+            if !output.isEmpty {
+                context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: output)))), promise: nil)
+            }
+            self.writeEnd()
+        case .gather(let head, let bytes):
+            let body = ResponseRestorer.restore(body: bytes, masks: masks) ?? bytes
+            var headers = UpstreamHeaders.relayed(from: head.headers)
+            headers.replaceOrAdd(name: "content-length", value: String(body.count))
+            exchange.status = Int(head.status.code)
+            exchange.headSent = true
+            context.write(self.wrapOutboundOut(.head(self.responseHead(status: head.status, headers: headers))), promise: nil)
+            context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            self.writeEnd()
+        }
+    }
+
+    /// Restores OpenAI chunks translated from another dialect.
+    func restoreTranslated(_ output: [UInt8], finishing: Bool) -> [UInt8] {
+        guard let exchange = self.exchange, let masks = exchange.masks else { return output }
+        if exchange.restoration == nil {
+            exchange.restoration = Restoration(.stream(ChatStreamRestorer(masks: masks)))
+        }
+        guard case .stream(var restorer) = exchange.restoration!.mode else { return output }
+        var restored = restorer.feed(output)
+        if finishing { restored += restorer.finish() }
+        exchange.restoration!.mode = .stream(restorer)
+        return restored
+    }
+}

@@ -10,6 +10,7 @@ import Testing
 @Suite("Redaction and prompt guards on the request path")
 struct RedactionPathTests {
     static let strictKey = "sk-sluice-strict"
+    static let auditKey = "sk-sluice-audit"
     static let email = "ada.lovelace@example.com"
     static let phone = "+1 415 555 0137"
     static let awsKey = "AKIAIOSFODNN7EXAMPLE"
@@ -37,15 +38,19 @@ struct RedactionPathTests {
           checkout:
             redact:
               detectors: [email, phone, secret]
-              custom: [ { name: employee_id, pattern: "EMP-[0-9]{6}" } ]
+              custom: [ { name: employee_id, pattern: "EMP-[0-9]{6}" }, { name: codename, terms: [Bluebird] } ]
               action: mask
               restore: true
+              output: true
             guard:
               deny: [ { name: no_exfil, pattern: "(?i)ignore (all|previous) instructions" } ]
               injection: block
           strict:
             keys: [ "\(KeyHash(hashing: strictKey).description)" ]
             redact: { detectors: [email, secret], action: block }
+          audit:
+            keys: [ "\(KeyHash(hashing: auditKey).description)" ]
+            redact: { detectors: [email], action: log }
         """
     }
 
@@ -171,6 +176,54 @@ struct RedactionPathTests {
         #expect(response.status == 400)
         #expect(response.body.contains(rule))
         #expect(provider.received.isEmpty)
+        await client.close()
+        await gateway.stop()
+    }
+
+    @Test("custom terms are masked as whole words, case-insensitively")
+    func terms() async throws {
+        let (provider, gateway) = try await Self.start { _, _ in Self.answer("ok") }
+        defer { provider.stop() }
+        let client = try await gateway.client()
+        let body = #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Project BLUEBIRD ships; bluebirds do not count"}]}"#
+        _ = try await client.send(.POST, "/v1/chat/completions", body: body)
+        let seen = try #require(provider.received.first?.body)
+        #expect(!seen.contains("BLUEBIRD"))
+        #expect(seen.contains("bluebirds"))
+        await client.close()
+        await gateway.stop()
+    }
+
+    @Test("output: true masks what the model itself returns")
+    func output() async throws {
+        let (provider, gateway) = try await Self.start { _, _ in Self.answer("Ask bob.builder@corp.example instead.") }
+        defer { provider.stop() }
+        let client = try await gateway.client()
+        let response = try await client.send(
+            .POST, "/v1/chat/completions", body: #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"who?"}]}"#
+        )
+        #expect(response.status == 200)
+        #expect(!response.body.contains("bob.builder@corp.example"))
+        #expect(response.body.contains("[EMAIL_"))
+        await client.close()
+        await gateway.stop()
+    }
+
+    @Test("log passes the prompt unchanged and counts the types in metrics and the access log")
+    func logAction() async throws {
+        let (provider, gateway) = try await Self.start { _, _ in Self.answer("ok") }
+        defer { provider.stop() }
+        let client = try await gateway.client()
+        let response = try await client.send(
+            .POST, "/v1/chat/completions",
+            body: #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"mail \#(Self.email)"}]}"#,
+            headers: [("authorization", "Bearer \(Self.auditKey)")]
+        )
+        #expect(response.status == 200)
+        #expect(provider.received.first?.body.contains(Self.email) == true)
+        let metrics = gateway.gateway.state.metrics.render()
+        #expect(metrics.contains(#"sluice_redactions_total{workload="audit",type="email",action="log"} 1"#))
+        #expect(!metrics.contains(Self.email))
         await client.close()
         await gateway.stop()
     }

@@ -40,8 +40,13 @@ final class Exchange {
     var lastError: SluiceError?
     /// When the attempt's response head arrived (time to first byte feeds least_latency).
     var firstByteAt: NIODeadline?
-    /// Masked values to put back into the answer (`redact.restore`); nil when there are none.
+    /// Masked values to put back into the answer (`redact.restore`; empty when not restoring); nil when
+    /// the answer needs no rewriting at all.
     var masks: MaskTable?
+    /// The workload's protection, when its answers are rewritten (restore or output redaction).
+    var protection: WorkloadProtection?
+    /// Which body selector reads the answer (for output redaction).
+    var answerKind: RedactionEndpoint?
     /// Restoring an upstream answer: a stream restored chunk by chunk, or a whole answer gathered.
     var restoration: Restoration?
     /// Findings per type and the guard's verdict, for the access log (never a value).

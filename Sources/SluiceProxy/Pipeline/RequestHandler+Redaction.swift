@@ -2,6 +2,8 @@ import NIOCore
 import NIOHTTP1
 import SluiceGuard
 import SluiceLLM
+import SluicePolicy
+import CoreMetrics
 
 /// Redaction and prompt guards before the request leaves, and putting masked values back into the answer.
 extension RequestHandler {
@@ -24,10 +26,14 @@ extension RequestHandler {
             switch body.withUnsafeReadableBytes({ promptGuard.check(body: $0, endpoint: kind) }) {
             case .blocked(let rule, let error):
                 exchange.guardOutcome = "blocked:\(rule)"
+                self.gateway.metrics.guardCounter(workload: exchange.caller.workloadName ?? "-", rule: rule, verdict: "blocked").increment()
                 self.respondError(error)
                 return nil
             case .flagged(let rules):
                 exchange.guardOutcome = "flagged:" + rules.joined(separator: ",")
+                for rule in rules {
+                    self.gateway.metrics.guardCounter(workload: exchange.caller.workloadName ?? "-", rule: rule, verdict: "flagged").increment()
+                }
             case .pass:
                 break
             }
@@ -36,11 +42,20 @@ extension RequestHandler {
         switch body.withUnsafeReadableBytes({ redactor.redact(body: $0, endpoint: kind) }) {
         case .failure(let error):
             exchange.redactionCounts = "blocked"
+            self.gateway.metrics.redactionCounter(workload: exchange.caller.workloadName ?? "-", type: "any", action: "block")
+                .increment()
             self.respondError(error)
             return nil
         case .success(let redacted):
-            if !redacted.counts.isEmpty { exchange.redactionCounts = redacted.counts.description }
-            if protection.restore && !redacted.masks.isEmpty { exchange.masks = redacted.masks }
+            if !redacted.counts.isEmpty {
+                exchange.redactionCounts = redacted.counts.description
+                self.count(redacted.counts, action: protection.action)
+            }
+            if (protection.restore && !redacted.masks.isEmpty) || protection.output {
+                exchange.masks = protection.restore ? redacted.masks : MaskTable()
+                exchange.protection = protection
+                exchange.answerKind = kind
+            }
             guard let changed = redacted.body else { return (body, request) }
             let buffer = ByteBuffer(bytes: changed)
             // The model's value did not change, but its place in the body may have.
@@ -54,12 +69,39 @@ extension RequestHandler {
         }
     }
 
+    /// Counts findings per type for `sluice_redactions_total` (types only; a value is never kept).
+    private func count(_ counts: FindingCounts, action: String) {
+        let workload = self.exchange?.caller.workloadName ?? "-"
+        for type in counts.types {
+            self.gateway.metrics.redactionCounter(workload: workload, type: type.name, action: action)
+                .increment(by: counts.byType[type] ?? 0)
+        }
+    }
+
+    /// A stream restorer that also redacts the model's own output when the workload asks for it.
+    func makeStreamRestorer(masks: MaskTable) -> ChatStreamRestorer {
+        ChatStreamRestorer(masks: masks, output: self.exchange?.protection?.outputScanner)
+    }
+
+    /// A whole answer: the model's own findings masked (`output`), then the request's values restored.
+    func rewriteAnswer(_ body: [UInt8], masks: MaskTable) -> [UInt8] {
+        var body = body
+        if let exchange = self.exchange, let protection = exchange.protection, protection.output,
+            let redactor = protection.redactor
+        {
+            let redacted = redactor.redactAnswer(body: body, endpoint: exchange.answerKind ?? .chatCompletions, masks: masks)
+            if let changed = redacted.body { body = changed }
+            if !redacted.counts.isEmpty { self.count(redacted.counts, action: "output") }
+        }
+        return ResponseRestorer.restore(body: body, masks: masks) ?? body
+    }
+
     /// Starts restoring an OpenAI-dialect answer; false when there is nothing to restore in it.
     func beginRestoring(_ head: HTTPResponseHead, masks: MaskTable) -> Bool {
         guard let exchange = self.exchange, let context = self.context else { return false }
         let contentType = head.headers.first(name: "content-type") ?? ""
         if contentType.hasPrefix("text/event-stream") {
-            exchange.restoration = Restoration(.stream(ChatStreamRestorer(masks: masks)))
+            exchange.restoration = Restoration(.stream(self.makeStreamRestorer(masks: masks)))
             exchange.status = Int(head.status.code)
             exchange.headSent = true
             var headers = UpstreamHeaders.relayed(from: head.headers)
@@ -102,7 +144,7 @@ extension RequestHandler {
             }
             self.writeEnd()
         case .gather(let head, let bytes):
-            let body = ResponseRestorer.restore(body: bytes, masks: masks) ?? bytes
+            let body = self.rewriteAnswer(bytes, masks: masks)
             var headers = UpstreamHeaders.relayed(from: head.headers)
             headers.replaceOrAdd(name: "content-length", value: String(body.count))
             exchange.status = Int(head.status.code)
@@ -117,7 +159,7 @@ extension RequestHandler {
     func restoreTranslated(_ output: [UInt8], finishing: Bool) -> [UInt8] {
         guard let exchange = self.exchange, let masks = exchange.masks else { return output }
         if exchange.restoration == nil {
-            exchange.restoration = Restoration(.stream(ChatStreamRestorer(masks: masks)))
+            exchange.restoration = Restoration(.stream(self.makeStreamRestorer(masks: masks)))
         }
         guard case .stream(var restorer) = exchange.restoration!.mode else { return output }
         var restored = restorer.feed(output)

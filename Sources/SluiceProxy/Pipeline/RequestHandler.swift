@@ -429,8 +429,8 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         sniffer.feed(body)
         self.exchange?.usage = sniffer
         var body = body
-        if let masks = self.exchange?.masks, let restored = ResponseRestorer.restore(body: body, masks: masks) {
-            body = restored
+        if let masks = self.exchange?.masks {
+            body = self.rewriteAnswer(body, masks: masks)
         }
         self.respond(status: .ok, body: body, contentType: "application/json")
     }
@@ -444,7 +444,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var sniffer = UsageSniffer(framing: .sse)
         var frames = frames
         if let masks = exchange.masks {
-            var restorer = ChatStreamRestorer(masks: masks)
+            var restorer = self.makeStreamRestorer(masks: masks)
             frames = frames.map { restorer.feed($0) } + [restorer.finish()]
         }
         for frame in frames where !frame.isEmpty {

@@ -10,6 +10,10 @@ struct WorkloadProtection: Sendable {
     var restore: Bool
     /// Also redact what the model returns.
     var output: Bool
+    /// The scanner that redacts answers when `output` is on.
+    var outputScanner: RedactionScanner?
+    /// The workload's action, for metrics.
+    var action: String
 
     init?(_ workload: WorkloadConfig) throws(PolicyCompileError) {
         guard workload.redaction != nil || workload.promptGuard != nil else { return nil }
@@ -24,14 +28,17 @@ struct WorkloadProtection: Sendable {
                     output: settings.output
                 )
                 self.redactor = RequestRedactor(rules: rules)
+                self.outputScanner = settings.output ? rules.scanner : nil
             } catch {
                 throw PolicyCompileError("workload '\(workload.name)': redact: \(error)")
             }
             self.restore = settings.restore && settings.action == .mask
             self.output = settings.output
+            self.action = settings.action.rawValue
         } else {
             self.restore = false
             self.output = false
+            self.action = "none"
         }
         if let settings = workload.promptGuard {
             do {

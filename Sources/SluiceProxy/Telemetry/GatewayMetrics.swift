@@ -51,6 +51,22 @@ public final class GatewayMetrics: Sendable {
         )
     }
 
+    func redactionCounter(workload: String, type: String, action: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(
+            label: "sluice_redactions_total",
+            dimensions: [("workload", workload), ("type", type), ("action", action)],
+            factory: self.factory
+        )
+    }
+
+    func guardCounter(workload: String, rule: String, verdict: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(
+            label: "sluice_guard_verdicts_total",
+            dimensions: [("workload", workload), ("rule", rule), ("verdict", verdict)],
+            factory: self.factory
+        )
+    }
+
     func reloadCounter(result: String) -> CoreMetrics.Counter {
         CoreMetrics.Counter(label: "sluice_policy_reloads_total", dimensions: [("result", result)], factory: self.factory)
     }

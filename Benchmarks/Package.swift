@@ -16,6 +16,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SluiceLLM", package: "Sluice"),
+                .product(name: "SluiceGuard", package: "Sluice"),
             ],
             path: "Benchmarks/Codecs",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

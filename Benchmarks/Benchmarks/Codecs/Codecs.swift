@@ -1,5 +1,6 @@
 import Benchmark
 import Foundation
+import SluiceGuard
 import SluiceLLM
 
 /// Recorded traffic from ../shared/fixtures/wire: the request and stream chunk Sluice handles most.
@@ -68,6 +69,23 @@ let benchmarks: @Sendable () -> Void = {
         let request = Array(#"{"model":"m","stream":true,"messages":[{"role":"user","content":"Say hello to the benchmark"}]}"#.utf8)
         for _ in benchmark.scaledIterations {
             blackHole(try! MockProvider().chatCompletionStream(request, model: "m", id: "id", created: 0))
+        }
+    }
+
+    // Redaction: a typical 4 KiB chat prompt with a few findings, all built-in detectors on.
+    let prompt: [UInt8] = {
+        let sentence = "Please summarise the ticket from ada.lovelace@example.com, phone +1 415 555 0137, "
+            + "card 4111 1111 1111 1111, about release 1.2.3 on server 10.0.0.12 and the order 1234-5678. "
+        var text = ""
+        while text.utf8.count < 4000 { text += sentence }
+        return Array(#"{"model":"m","messages":[{"role":"user","content":"\#(text)"}]}"#.utf8)
+    }()
+    let rules = try! RedactionRules(detectors: ["email", "phone", "credit_card", "ssn", "iban", "ip_address", "secret"])
+    let redactor = RequestRedactor(rules: rules)
+
+    Benchmark("redact a 4 KiB chat request, all detectors", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(redactor.redact(body: prompt, endpoint: .chatCompletions))
         }
     }
 }

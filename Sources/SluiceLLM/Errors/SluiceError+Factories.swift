@@ -94,6 +94,18 @@ extension SluiceError {
                 + "Change the prompt, or ask the policy's owner about the rule.")
     }
 
+    /// 400 `pii_detected`: `redact.action: block` refused a request holding data of `types` (names such as
+    /// `email`); never a value.
+    public static func piiDetected(typeNames: [String]) -> SluiceError {
+        SluiceError(
+            code: .promptBlocked,
+            message: "The request contains data this workload's policy does not let leave "
+                + "(\(typeNames.sorted().joined(separator: ", "))). Remove it from the prompt, "
+                + "or ask the policy's owner to mask it instead.",
+            param: nil,
+            openAICode: "pii_detected")
+    }
+
     /// 429: `limit` (e.g. `"600 requests per minute"`) is reached for `workload`.
     public static func rateLimited(workload: String, limit: String, retryAfterSeconds: Int) -> SluiceError {
         SluiceError(

@@ -145,7 +145,7 @@ struct RequestRedactorTests {
         }
         #expect(error.httpStatus == 400)
         #expect(error.code == .promptBlocked)
-        #expect(error.message.contains("pii_detected"))
+        #expect(error.openAICode == "pii_detected")
         #expect(error.message.contains("credit_card, email"))
         #expect(!error.message.contains("a@example.com"))
         #expect(!String(decoding: error.openAIBody(), as: UTF8.self).contains("4111"))

@@ -199,4 +199,23 @@ struct ProxyPathTests {
         #expect(provider.acceptedConnections == 2)
         await gateway.stop()
     }
+
+    @Test("a stream the provider cuts after content ends with an error event and no [DONE]")
+    func cutStream() async throws {
+        let first = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n"
+        let provider = try TestProvider { _, _ in .cut(headers: [("content-type", "text/event-stream")], chunks: [first]) }
+        defer { provider.stop() }
+        let gateway = try await TestGateway.start(policy: TestGateway.policy(providerPort: provider.port), environment: TestGateway.environment)
+        let client = try await gateway.client()
+        let response = try await client.send(
+            .POST, "/v1/chat/completions",
+            body: #"{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}"#
+        )
+        #expect(response.body.hasPrefix(first))
+        #expect(response.body.contains("data: {\"error\":"))
+        #expect(response.body.contains("closed in the middle of the answer"))
+        #expect(!response.body.contains("[DONE]"))
+        await client.close()
+        await gateway.stop()
+    }
 }

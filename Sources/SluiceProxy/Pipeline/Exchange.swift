@@ -29,6 +29,8 @@ final class Exchange {
     var errorCode: String?
     /// Whether the response head already went to the app (after that, errors cut the response).
     var headSent = false
+    /// Whether the answer relayed to the app is a server-sent-event stream.
+    var isEventStream = false
     var call: UpstreamCall?
     /// The request as received, kept to send it again to the next target.
     var pending: PendingRequest?

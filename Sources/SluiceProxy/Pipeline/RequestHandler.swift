@@ -555,6 +555,7 @@ extension RequestHandler: UpstreamResponseDelegate {
             )
             exchange.status = 200
             exchange.headSent = true
+            exchange.isEventStream = true
             exchange.usage = UsageSniffer(framing: .sse)
             var headers = HTTPHeaders()
             headers.add(name: "content-type", value: "text/event-stream; charset=utf-8")
@@ -563,6 +564,7 @@ extension RequestHandler: UpstreamResponseDelegate {
             return
         }
         exchange.usage = UsageSniffer(contentType: head.headers.first(name: "content-type"))
+        exchange.isEventStream = head.headers.first(name: "content-type")?.hasPrefix("text/event-stream") ?? false
         if let masks = exchange.masks, self.beginRestoring(head, masks: masks) { return }
         exchange.status = Int(head.status.code)
         exchange.headSent = true
@@ -650,10 +652,19 @@ extension RequestHandler: UpstreamResponseDelegate {
         exchange.attempts = exchange.call?.attempts ?? 0
         exchange.call = nil
         if exchange.headSent {
-            // Part of the answer is already with the app: cut the response so it cannot pass as complete.
             self.recordFailure(of: exchange, Self.attemptFailure(for: error))
             exchange.errorCode = "upstream_cut"
-            self.finish(status: exchange.status ?? 502, note: SluiceError.from(error, provider: exchange.providerName ?? "-").message)
+            let apiError = SluiceError.from(error, provider: exchange.providerName ?? "-")
+            if exchange.isEventStream, let context = self.context {
+                // A stream already under way ends with an error event in the app's dialect and no
+                // `[DONE]`, so no client can take the part it got for the whole answer.
+                let event = apiError.openAIStreamErrorEvent()
+                context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: event)))), promise: nil)
+                self.writeEnd()
+                return
+            }
+            // Part of a plain answer is already with the app: cut it so it cannot pass as complete.
+            self.finish(status: exchange.status ?? 502, note: apiError.message)
             self.context?.close(promise: nil)
             return
         }

@@ -154,7 +154,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.onUnusable?()
         if let call = self.call {
             self.call = nil
-            if error is HTTPParserError {
+            // A connection closed mid-body surfaces as a parse error at EOF: that is a cut, not garbage.
+            if let parserError = error as? HTTPParserError, parserError != .invalidEOFState {
                 call.fail(.malformed(host: self.host, reason: "the provider's response is not valid HTTP (\(error))"))
             } else {
                 self.failOrRetry(call, .closed(host: self.host, afterHead: call.receivedHead))

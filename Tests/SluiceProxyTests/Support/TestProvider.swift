@@ -19,6 +19,8 @@ final class TestProvider: Sendable {
         case silence
         /// Close the connection without answering.
         case hangUp
+        /// Send the head and these chunks, then close the connection without ending the response.
+        case cut(headers: [(String, String)], chunks: [String])
         /// Send the head and the first chunk, then each next chunk only when the test releases it; the end
         /// follows the last chunk at once.
         case gated(headers: [(String, String)], chunks: [String], gate: Gate)
@@ -111,6 +113,14 @@ private final class ProviderHandler: ChannelInboundHandler {
         case .silence:
             return
         case .hangUp:
+            context.close(promise: nil)
+        case .cut(let headers, let chunks):
+            let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: HTTPHeaders(headers))
+            context.write(self.wrapOutboundOut(.head(head)), promise: nil)
+            for chunk in chunks {
+                context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: chunk)))), promise: nil)
+            }
+            context.flush()
             context.close(promise: nil)
         case .chunks(let status, let headers, let chunks):
             let head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: HTTPHeaders(headers))

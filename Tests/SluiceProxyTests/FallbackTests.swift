@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import SluicePolicy
 import Testing
 
@@ -135,6 +136,28 @@ struct FallbackTests {
         #expect(response.status == 502)
         #expect(response.body.contains("provider 'backup'"))
         #expect(response.headers.first(name: "x-sluice-attempts") == "2")
+        await client.close()
+        await gateway.stop()
+    }
+
+    @Test("attempts are counted by outcome, and /status shows each target's breaker and health")
+    func visibility() async throws {
+        let backup = try Self.backup()
+        defer { backup.stop() }
+        let primary = try TestProvider { _, _ in .chunks(status: 500, headers: [("content-length", "2")], chunks: ["{}"]) }
+        defer { primary.stop() }
+        let gateway = try await TestGateway.start(policy: Self.policy(primaryPort: primary.port, backupPort: backup.port))
+        let client = try await gateway.client()
+        for _ in 0..<6 {
+            #expect(try await client.send(.POST, "/v1/chat/completions", body: Self.body).status == 200)
+        }
+        let metrics = gateway.gateway.state.metrics.render()
+        #expect(metrics.contains(#"sluice_attempts_total{provider="primary",outcome="500"} 5"#))
+        let admin = try await TestClient(port: gateway.adminPort!, group: MultiThreadedEventLoopGroup.singleton)
+        let status = try await admin.send(.GET, "/status")
+        #expect(status.body.contains(#""target":"primary/primary-model","breaker":"open""#))
+        #expect(status.body.contains(#""target":"backup/backup-model","breaker":"closed""#))
+        await admin.close()
         await client.close()
         await gateway.stop()
     }

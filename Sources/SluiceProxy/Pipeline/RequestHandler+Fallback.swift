@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -127,6 +128,7 @@ extension RequestHandler {
         let elapsed = MonotonicInstant.now - attempt.startedAt
         metadata["latency_ms"] = .stringConvertible(Double(elapsed.nanosecondsClamped / 1000) / 1000)
         self.gateway.logger.info("attempt", metadata: metadata)
+        self.gateway.metrics.attemptCounter(provider: attempt.target.provider, outcome: outcome).increment()
     }
 
     /// What `retry.on` calls an upstream failure.

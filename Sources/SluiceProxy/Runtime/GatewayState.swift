@@ -49,6 +49,12 @@ public final class GatewayState: Sendable {
         self.targetBook.withLockedValue { $0.retain(snapshot.planner.allKeys) }
     }
 
+    /// Every target's health now, for `/status`.
+    func targetStatuses() -> [TargetStatus] {
+        let now = MonotonicInstant(nanoseconds: Int64(NIODeadline.now().uptimeNanoseconds))
+        return self.targetBook.withLockedValue { $0.statuses(at: now) }
+    }
+
     /// Reads or changes target health under its lock.
     func withTargetBook<T>(_ body: (inout TargetBook) -> T) -> T {
         self.targetBook.withLockedValue { body(&$0) }

@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOPosix
 import SluiceLLM
 import SluicePolicy
+import SluiceRouting
 
 /// The operator's listener: `/healthz`, `/readyz`, `/metrics`, `/config`.
 ///
@@ -72,10 +73,18 @@ struct AdminServer {
             return "{\"name\":\(JSONText.quoted(name)),\"type\":\(JSONText.quoted(provider.type.rawValue)),"
                 + "\"base_url\":\(origin.map(JSONText.quoted) ?? "null")}"
         }
+        let targets = self.gateway.targetStatuses().map { status -> String in
+            let latency = status.latency.map { String(Double($0.nanosecondsClamped / 1000) / 1000) } ?? "null"
+            return "{\"target\":\(JSONText.quoted(status.key.description)),\"breaker\":\"\(status.breaker.rawValue)\","
+                + "\"available\":\(status.isAvailable),\"consecutive_failures\":\(status.consecutiveFailures),"
+                + "\"latency_ms\":\(latency),\"in_flight\":\(status.inFlight),"
+                + "\"successes\":\(status.successes),\"failures\":\(status.failures)}"
+        }
         return "{\"ready\":\(self.isReady()),\"uptime_s\":\(uptime),"
             + "\"policy_sha256\":\(JSONText.quoted(snapshot.loaded.sha256)),"
             + "\"policy_loaded_at\":\(JSONText.quoted(ISO8601.format(snapshot.loadedAt))),"
-            + "\"models\":[\(models.joined(separator: ","))],\"providers\":[\(providers.joined(separator: ","))]}\n"
+            + "\"models\":[\(models.joined(separator: ","))],\"providers\":[\(providers.joined(separator: ","))],"
+            + "\"targets\":[\(targets.joined(separator: ","))]}\n"
     }
 
     func answer(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String, String) {

@@ -67,6 +67,14 @@ public final class GatewayMetrics: Sendable {
         )
     }
 
+    func attemptCounter(provider: String, outcome: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(
+            label: "sluice_attempts_total",
+            dimensions: [("provider", provider), ("outcome", outcome)],
+            factory: self.factory
+        )
+    }
+
     func reloadCounter(result: String) -> CoreMetrics.Counter {
         CoreMetrics.Counter(label: "sluice_policy_reloads_total", dimensions: [("result", result)], factory: self.factory)
     }

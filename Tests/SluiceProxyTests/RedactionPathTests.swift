@@ -58,10 +58,8 @@ struct RedactionPathTests {
         -> (TestProvider, TestGateway)
     {
         let provider = try TestProvider(reply: reply)
-        let loaded = try PolicyLoader.load(yaml: Self.policy(providerPort: provider.port), file: "r.yaml", environment: .inMemory())
-        let gateway = try Gateway(loaded: loaded, workload: "checkout", logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let addresses = try await gateway.start()
-        return (provider, TestGateway(gateway: gateway, appPort: addresses.app.port!, adminPort: addresses.admin?.port))
+        let gateway = try await TestGateway.start(policy: Self.policy(providerPort: provider.port), workload: "checkout")
+        return (provider, gateway)
     }
 
     static func answer(_ content: String) -> TestProvider.Reply {

@@ -48,10 +48,8 @@ struct WorkloadTests {
     static let chat = #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"#
 
     static func start(workload: String?, provider: TestProvider) async throws -> TestGateway {
-        let loaded = try PolicyLoader.load(yaml: Self.policy(providerPort: provider.port), file: "w.yaml", environment: Self.environment)
-        let gateway = try Gateway(loaded: loaded, workload: workload, logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let addresses = try await gateway.start()
-        return TestGateway(gateway: gateway, appPort: addresses.app.port!, adminPort: addresses.admin?.port)
+        try await TestGateway.start(
+            policy: Self.policy(providerPort: provider.port), environment: Self.environment, workload: workload)
     }
 
     static func okProvider() throws -> TestProvider {

@@ -56,8 +56,6 @@ final class Exchange {
     var guardOutcome: String?
     /// Set when the provider speaks another dialect: its answer is translated before the app sees it.
     var translation: AnthropicTranslation?
-    /// Attempts the finished upstream call made, for `x-sluice-attempts`.
-    var attempts = 0
     var usage: UsageSniffer?
 
     init(requestID: String, method: HTTPMethod, path: String, keepAlive: Bool, snapshot: PolicySnapshot) {

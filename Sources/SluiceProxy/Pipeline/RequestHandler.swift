@@ -325,7 +325,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         upstream: UpstreamEndpoint,
         authorization: String?
     ) {
-        guard let exchange = self.exchange else { return }
+        guard self.exchange != nil else { return }
         var headers = UpstreamHeaders.forwarded(from: head.headers)
         headers.add(name: "host", value: upstream.authority)
         headers.add(name: "content-type", value: "application/json")
@@ -404,8 +404,9 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             headers.add(name: "x-request-id", value: exchange.requestID)
             if let provider = exchange.providerName { headers.add(name: "x-sluice-provider", value: provider) }
             if let model = exchange.upstreamModel { headers.add(name: "x-sluice-model", value: model) }
-            let attempts = exchange.run?.attemptCount ?? exchange.call?.attempts ?? exchange.attempts
-            if attempts > 0 { headers.add(name: "x-sluice-attempts", value: String(attempts)) }
+            if let attempts = exchange.run?.attemptCount, attempts > 0 {
+                headers.add(name: "x-sluice-attempts", value: String(attempts))
+            }
             if !exchange.keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
         }
         return HTTPResponseHead(version: .http1_1, status: status, headers: headers)
@@ -606,7 +607,6 @@ extension RequestHandler: UpstreamResponseDelegate {
 
     func upstreamEnd() {
         guard let context = self.context, let exchange = self.exchange else { return }
-        exchange.attempts = exchange.call?.attempts ?? 0
         exchange.call = nil
         guard let translation = exchange.translation else {
             if exchange.restoration != nil {
@@ -649,7 +649,6 @@ extension RequestHandler: UpstreamResponseDelegate {
 
     func upstreamFailed(_ error: UpstreamError) {
         guard let exchange = self.exchange else { return }
-        exchange.attempts = exchange.call?.attempts ?? 0
         exchange.call = nil
         if exchange.headSent {
             self.recordFailure(of: exchange, Self.attemptFailure(for: error))

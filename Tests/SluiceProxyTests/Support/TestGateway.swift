@@ -10,15 +10,24 @@ struct TestGateway {
     let appPort: Int
     let adminPort: Int?
 
-    static func start(policy yaml: String, environment: PolicyEnvironment = .inMemory()) async throws -> TestGateway {
+    /// Starts a gateway on `yaml`; `workload` is the sidecar's own workload (`--workload`).
+    static func start(
+        policy yaml: String,
+        environment: PolicyEnvironment = .inMemory(),
+        workload: String? = nil
+    ) async throws -> TestGateway {
         let loaded = try PolicyLoader.load(yaml: yaml, file: "test.yaml", environment: environment)
-        let gateway = try Gateway(loaded: loaded, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let gateway = try Gateway(
+            loaded: loaded,
+            workload: workload,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
         let addresses = try await gateway.start()
         return TestGateway(gateway: gateway, appPort: addresses.app.port!, adminPort: addresses.admin?.port)
     }
 
     /// A policy with one OpenAI-compatible provider at `port` and a mock provider.
-    static func policy(providerPort: Int, maxConnections: Int = 64, extraProvider: String = "", extraServer: String = "") -> String {
+    static func policy(providerPort: Int, maxConnections: Int = 64) -> String {
         """
         version: 1
         listen:
@@ -27,7 +36,6 @@ struct TestGateway {
         server:
           event_loop_threads: 1
           max_body: 64KiB
-        \(extraServer)
         providers:
           upstream:
             type: openai
@@ -37,7 +45,6 @@ struct TestGateway {
             max_connections: \(maxConnections)
           demo:
             type: mock
-        \(extraProvider)
         models:
           gpt-4o-mini:
             targets: [ { provider: upstream } ]

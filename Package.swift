@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SluiceLLM", targets: ["SluiceLLM"]),
         .library(name: "SluiceGuard", targets: ["SluiceGuard"]),
         .library(name: "SluiceRouting", targets: ["SluiceRouting"]),
+        .library(name: "SluiceLimits", targets: ["SluiceLimits"]),
         .library(name: "SluiceProxy", targets: ["SluiceProxy"]),
     ],
     dependencies: [
@@ -51,9 +52,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "SluiceLimits",
+            dependencies: ["SluicePolicy"],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "SluiceProxy",
             dependencies: [
                 "SluicePolicy",
+                "SluiceLimits",
                 "SluiceLLM",
                 "SluiceRouting",
                 "SluiceGuard",
@@ -91,6 +98,7 @@ let package = Package(
             exclude: ["Corpus"],
             swiftSettings: upcoming
         ),
+        .testTarget(name: "SluiceLimitsTests", dependencies: ["SluiceLimits"], swiftSettings: upcoming),
         .testTarget(name: "SluiceRoutingTests", dependencies: ["SluiceRouting", "SluicePolicy"], swiftSettings: upcoming),
         .testTarget(
             name: "SluiceProxyTests",

@@ -13,6 +13,8 @@ public struct LoadedPolicy: Sendable {
     /// Resolved per-workload provider keys (`provider_keys`), by workload name, then provider
     /// name; workloads without overrides have no entry.
     public var workloadSecrets: [String: [String: SecretValue]]
+    /// The resolved URL of `limits_store.postgres.url`; nil without a store.
+    public var limitsStoreURL: SecretValue?
     /// Lowercase hex SHA-256 of the file's bytes: tells in `/config`, logs and metrics which
     /// file is active, and lets a reload skip an unchanged file.
     public var sha256: String
@@ -20,8 +22,9 @@ public struct LoadedPolicy: Sendable {
     /// Creates a loaded policy.
     public init(
         policy: Policy, secrets: [String: SecretValue] = [:], workloadSecrets: [String: [String: SecretValue]] = [:],
-        sha256: String
+        limitsStoreURL: SecretValue? = nil, sha256: String
     ) {
+        self.limitsStoreURL = limitsStoreURL
         self.policy = policy
         self.secrets = secrets
         self.workloadSecrets = workloadSecrets

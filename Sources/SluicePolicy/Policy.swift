@@ -17,6 +17,10 @@ public struct Policy: Sendable, Hashable, Encodable {
     /// The workloads by name; empty when the policy has no `workloads:` section, in which case
     /// every caller is anonymous and may use every model.
     public var workloads: [String: WorkloadConfig]
+    /// Where the fleet shares limit counters and spend (`limits_store`); nil: per process.
+    public var limitsStore: LimitsStoreSettings?
+    /// Price overrides by `provider/model` or `model` (`prices`); the shipped table covers the rest.
+    public var prices: [String: PriceSettings]
 
     /// The only policy format version this build reads.
     public static let supportedVersion = 1
@@ -28,8 +32,12 @@ public struct Policy: Sendable, Hashable, Encodable {
         server: ServerSettings = ServerSettings(),
         providers: [String: ProviderConfig] = [:],
         models: [String: ModelRoute] = [:],
-        workloads: [String: WorkloadConfig] = [:]
+        workloads: [String: WorkloadConfig] = [:],
+        limitsStore: LimitsStoreSettings? = nil,
+        prices: [String: PriceSettings] = [:]
     ) {
+        self.limitsStore = limitsStore
+        self.prices = prices
         self.version = version
         self.listen = listen
         self.server = server
@@ -39,7 +47,8 @@ public struct Policy: Sendable, Hashable, Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case version, listen, server, providers, models, workloads
+        case version, listen, server, providers, models, workloads, prices
+        case limitsStore = "limits_store"
     }
 
     /// Encodes every section; `workloads` only when there are some, so a policy without them
@@ -52,5 +61,7 @@ public struct Policy: Sendable, Hashable, Encodable {
         try container.encode(providers, forKey: .providers)
         try container.encode(models, forKey: .models)
         if !workloads.isEmpty { try container.encode(workloads, forKey: .workloads) }
+        try container.encodeIfPresent(limitsStore, forKey: .limitsStore)
+        if !prices.isEmpty { try container.encode(prices, forKey: .prices) }
     }
 }

@@ -3,10 +3,12 @@ import Yams
 /// The `workloads:` section: who may call, with which keys, and which models.
 extension PolicyDecoder {
     /// The keys a workload reads, in the order messages list them.
-    static let workloadKeys = ["keys", "require_key", "credentials", "provider_keys", "models", "redact", "guard"]
+    static let workloadKeys = [
+        "keys", "require_key", "credentials", "provider_keys", "models", "redact", "guard", "limits",
+    ]
     /// Keys of a workload in the design that this version does not serve yet; refused by name so
     /// that a policy written for a later version fails loudly rather than running unguarded.
-    static let unsupportedWorkloadKeys = ["limits"]
+    static let unsupportedWorkloadKeys: [String] = []
     /// The policy form of a key hash, for messages.
     private static let keyHashForm = "sha256:<64 lowercase hex digits>"
 
@@ -98,11 +100,12 @@ extension PolicyDecoder {
 
         let redaction = workload["redact"].flatMap { decodeRedaction($0, workload: name) }
         let promptGuard = workload["guard"].flatMap { decodeGuard($0, workload: name) }
+        let limits = workload["limits"].flatMap { decodeLimits($0, workload: name, knownModels: knownModels) }
         guard let credentials, let allowedModels else { return nil }
         return WorkloadConfig(
             name: name, keyHashes: keyHashes, requireKey: requireKey, credentials: credentials,
             allowedModels: allowedModels, providerKeys: providerKeys.mapValues(\.ref),
-            redaction: redaction, promptGuard: promptGuard
+            redaction: redaction, promptGuard: promptGuard, limits: limits
         )
     }
 

@@ -25,14 +25,16 @@ struct PolicyDecoder {
     var secrets: [String: SecretValue] = [:]
     /// Resolved `provider_keys` overrides by workload name, then provider name.
     var workloadSecrets: [String: [String: SecretValue]] = [:]
+    /// The resolved `limits_store` URL.
+    var limitsStoreURL: SecretValue?
 
     /// The top-level sections this version reads, in the order messages list them.
-    static let sections = ["version", "listen", "server", "providers", "models", "workloads"]
+    static let sections = ["version", "listen", "server", "providers", "models", "workloads", "limits_store", "prices"]
     /// How messages name the top level of the file: `unknown key 'x' in policy`.
     static let rootContext = "policy"
     /// Sections of the design that this version does not implement yet; refused by name, not
     /// as unknown, so the user learns why.
-    static let unsupportedSections = ["limits_store"]
+    static let unsupportedSections: [String] = []
 
     init(file: String, environment: PolicyEnvironment) {
         self.file = file
@@ -105,11 +107,13 @@ struct PolicyDecoder {
             top["workloads"].map {
                 decodeWorkloads($0, knownProviders: providers.names, knownModels: models.names)
             } ?? [:]
+        let limitsStore = top["limits_store"].flatMap { decodeLimitsStore($0) }
+        let prices = top["prices"].map { decodePrices($0, knownProviders: providers.names) } ?? [:]
 
         guard issues.isEmpty, let version, let listen else { return nil }
         return Policy(
             version: version, listen: listen, server: server, providers: providers.configs, models: models.routes,
-            workloads: workloads
+            workloads: workloads, limitsStore: limitsStore, prices: prices
         )
     }
 

@@ -45,6 +45,7 @@ public enum PolicyLoader {
         }
         return LoadedPolicy(
             policy: policy, secrets: decoder.secrets, workloadSecrets: decoder.workloadSecrets,
+            limitsStoreURL: decoder.limitsStoreURL,
             sha256: SHA256.hex(of: yaml.utf8)
         )
     }

@@ -24,6 +24,8 @@ public struct WorkloadConfig: Sendable, Hashable, Encodable {
     public var redaction: RedactionSettings?
     /// Deny rules, the injection check and the prompt size limit (`guard`); nil: none.
     public var promptGuard: GuardSettings?
+    /// Rate, token, concurrency and money limits (`limits`); nil: none.
+    public var limits: LimitSettings?
 
     /// Creates a workload with the defaults for anything not given.
     public init(
@@ -34,8 +36,10 @@ public struct WorkloadConfig: Sendable, Hashable, Encodable {
         allowedModels: ModelAllowList = .all,
         providerKeys: [String: SecretRef] = [:],
         redaction: RedactionSettings? = nil,
-        promptGuard: GuardSettings? = nil
+        promptGuard: GuardSettings? = nil,
+        limits: LimitSettings? = nil
     ) {
+        self.limits = limits
         self.redaction = redaction
         self.promptGuard = promptGuard
         self.name = name
@@ -54,5 +58,6 @@ public struct WorkloadConfig: Sendable, Hashable, Encodable {
         case providerKeys = "provider_keys"
         case redaction = "redact"
         case promptGuard = "guard"
+        case limits
     }
 }

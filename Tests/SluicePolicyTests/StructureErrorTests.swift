@@ -59,14 +59,14 @@ struct StructureErrorTests {
             PolicyFixtures.issues("- version: 1\n")
                 == [
                     "policy.yaml:1:1: the policy must be a mapping of sections "
-                        + "(version, listen, server, providers, models, workloads), got a list"
+                        + "(version, listen, server, providers, models, workloads, limits_store, prices), got a list"
                 ]
         )
         #expect(
             PolicyFixtures.issues("hello\n")
                 == [
                     "policy.yaml:1:1: the policy must be a mapping of sections "
-                        + "(version, listen, server, providers, models, workloads), got string \"hello\""
+                        + "(version, listen, server, providers, models, workloads, limits_store, prices), got string \"hello\""
                 ]
         )
     }
@@ -97,16 +97,16 @@ struct StructureErrorTests {
             PolicyFixtures.issues("version: 1\nlistn:\n  app: 127.0.0.1:4000\n")
                 == [
                     "policy.yaml:1:1: missing required key 'listen' in policy",
-                    "policy.yaml:2:1: unknown key 'listn' in policy; expected one of: version, listen, server, providers, models, workloads",
+                    "policy.yaml:2:1: unknown key 'listn' in policy; expected one of: version, listen, server, providers, models, workloads, limits_store, prices",
                 ]
         )
     }
 
-    @Test("limits_store is refused as not supported yet")
-    func unsupportedSections() {
+    @Test("limits_store without its postgres URL names the missing key")
+    func limitsStoreNeedsPostgres() {
         #expect(
             PolicyFixtures.issues(appending: "workloads:\n  checkout: {}\nlimits_store:\n  lease: 5%\n")
-                == ["policy.yaml:6:1: 'limits_store' is not supported by this version of Sluice yet"]
+                == ["policy.yaml:6:1: missing required key 'postgres' in limits_store"]
         )
     }
 
@@ -221,7 +221,7 @@ struct StructureErrorTests {
                         + "expected one of: openai, anthropic, azure, gemini, bedrock, mock",
                     "policy.yaml:9:22: 'max_connections' must be at least 1, got 0",
                     "policy.yaml:12:14: model 'gpt-4o' has no targets; list at least one, e.g. - { provider: NAME }",
-                    "policy.yaml:13:1: unknown key 'extra' in policy; expected one of: version, listen, server, providers, models, workloads",
+                    "policy.yaml:13:1: unknown key 'extra' in policy; expected one of: version, listen, server, providers, models, workloads, limits_store, prices",
                 ]
         )
     }

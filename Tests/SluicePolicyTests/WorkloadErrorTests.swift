@@ -29,25 +29,20 @@ struct WorkloadErrorTests {
             Fixtures.checkoutIssues("    modles: [gpt-4o]\n")
                 == [
                     "policy.yaml:12:5: unknown key 'modles' in workload 'checkout'; "
-                        + "expected one of: keys, require_key, credentials, provider_keys, models, redact, guard"
+                        + "expected one of: keys, require_key, credentials, provider_keys, models, redact, guard, limits"
                 ]
         )
     }
 
-    @Test("limits are refused by name: not served by this version yet; redact and guard load")
-    func unsupportedKeys() {
+    @Test("redact, guard and limits load together")
+    func protectionsLoad() {
         let lines = """
                 redact: { detectors: [email] }
                 guard: { injection: block }
                 limits: { requests_per_minute: 600 }
 
             """
-        #expect(
-            Fixtures.checkoutIssues(lines)
-                == [
-                    "policy.yaml:14:5: 'limits' in workload 'checkout' is not supported by this version of Sluice yet"
-                ]
-        )
+        #expect(Fixtures.checkoutIssues(lines) == [])
     }
 
     @Test("keys must be a list; a single value is refused without being echoed")
@@ -413,7 +408,6 @@ struct WorkloadErrorTests {
                     "policy.yaml:13:18: unknown credentials mode 'forward' for workload 'checkout'; "
                         + "expected one of: inject, passthrough",
                     "policy.yaml:14:14: workload 'checkout' allows unknown model 'gpt-5'; defined models: cheap, gpt-4o",
-                    "policy.yaml:15:5: 'limits' in workload 'checkout' is not supported by this version of Sluice yet",
                     "policy.yaml:16:3: workload name 'bad name' may contain only letters, digits, '-', '_' and '.'",
                     "policy.yaml:17:18: 'require_key' must be true or false, got string \"maybe\"",
                 ]

@@ -25,7 +25,7 @@ BAD_POLICIES = {
         "version: 1\nlistn:\n  app: 127.0.0.1:4000\n",
         [
             "1:1: missing required key 'listen' in policy",
-            "2:1: unknown key 'listn' in policy; expected one of: version, listen, server, providers, models, workloads",
+            "2:1: unknown key 'listn' in policy; expected one of: version, listen, server, providers, models, workloads, limits_store, prices",
         ],
     ),
     "unsupported version": (

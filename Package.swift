@@ -88,6 +88,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            // The deploy commands join when SluiceKube lands in this package.
+            exclude: ["Inject.swift", "Webhook.swift", "Health.swift"],
             swiftSettings: upcoming
         ),
         .testTarget(name: "SluicePolicyTests", dependencies: ["SluicePolicy"], swiftSettings: upcoming),

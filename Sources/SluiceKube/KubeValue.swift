@@ -81,3 +81,10 @@ public enum KubeValue: Sendable, Hashable {
         }
     }
 }
+
+extension KubeValue: ExpressibleByStringLiteral {
+    /// A string value, so objects read as they would in YAML: `["name": "sluice"]`.
+    public init(stringLiteral value: String) {
+        self = .string(value)
+    }
+}

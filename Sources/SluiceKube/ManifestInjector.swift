@@ -58,7 +58,8 @@ public struct ManifestInjector: Sendable {
             throw ManifestError(line: document.firstLine, column: nil, message: "cannot write the injected document: \(error)")
         }
         var separator = String(document.separator)
-        if !separator.isEmpty && !document.separator.dropFirst(3).allSatisfy({ $0 == " " || $0 == "\t" || $0.isNewline }) {
+        let afterMarker = document.separator.dropFirst(3).drop(while: { $0 == " " || $0 == "\t" })
+        if !separator.isEmpty && !afterMarker.hasPrefix("#") && !afterMarker.allSatisfy(\.isNewline) {
             // `--- !!map` or `--- {…}`: the content on that line is part of the re-emitted tree.
             separator = "---\n"
         }

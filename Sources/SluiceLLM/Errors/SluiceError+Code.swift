@@ -94,7 +94,7 @@ extension SluiceError {
             case .bodyTooLarge: "request_too_large"
             case .promptBlocked: "prompt_blocked"
             case .rateLimited: "rate_limit_exceeded"
-            case .budgetExceeded: "insufficient_quota"
+            case .budgetExceeded: "budget_exceeded"
             case .upstreamUnreachable: "upstream_unreachable"
             case .upstreamTLS: "upstream_tls_error"
             case .upstreamTimeout: "upstream_timeout"

@@ -114,6 +114,23 @@ extension SluiceError {
             retryAfterSeconds: retryAfterSeconds)
     }
 
+    /// 429 `rate_limit_exceeded` with a message that names the limit (written by the limiter).
+    public static func rateLimited(_ message: String) -> SluiceError {
+        SluiceError(code: .rateLimited, message: message)
+    }
+
+    /// 429 `budget_exceeded` with a message that names the budget and when it resets.
+    public static func budgetExceeded(_ message: String) -> SluiceError {
+        SluiceError(code: .budgetExceeded, message: message)
+    }
+
+    /// 503 `limits_store_unavailable`: the shared limits store is down and the policy fails closed.
+    public static func limitsStoreUnavailable(_ detail: String) -> SluiceError {
+        SluiceError(
+            code: .noHealthyTarget, message: "Limits cannot be checked: \(detail).", param: nil,
+            openAICode: "limits_store_unavailable")
+    }
+
     /// 429: `budget` (e.g. `"$50.00 per day"`) is spent for `workload`.
     public static func budgetExceeded(workload: String, budget: String, retryAfterSeconds: Int?) -> SluiceError {
         let when = retryAfterSeconds.map { " It resets in \($0)s." } ?? ""

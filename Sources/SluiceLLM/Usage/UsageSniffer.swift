@@ -39,6 +39,9 @@ public struct UsageSniffer: Sendable {
     private var tokenizer = UsageTokenizer()
     private var line = Line.start(0)
     private var afterCR = false
+    /// `data:` lines seen in an event stream: roughly one per delivered token for OpenAI, which
+    /// is what a stream cut before its usage is settled on.
+    public private(set) var dataLines = 0
 
     /// Creates a sniffer for a body with the given framing.
     public init(framing: Framing) {
@@ -100,7 +103,12 @@ public struct UsageSniffer: Sendable {
                     if matched == 0 { tokenizer.endDocument() }
                     endLine(byte)
                 } else if byte == Self.dataPrefix[matched] {
-                    line = matched + 1 == Self.dataPrefix.count ? .dataColon : .start(matched + 1)
+                    if matched + 1 == Self.dataPrefix.count {
+                        line = .dataColon
+                        dataLines += 1
+                    } else {
+                        line = .start(matched + 1)
+                    }
                 } else {
                     line = .other
                 }

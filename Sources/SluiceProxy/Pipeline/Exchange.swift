@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import SluiceGuard
 import SluiceLLM
+import SluiceLimits
 import SluicePolicy
 import SluiceRouting
 
@@ -57,6 +58,14 @@ final class Exchange {
     /// Set when the provider speaks another dialect: its answer is translated before the app sees it.
     var translation: AnthropicTranslation?
     var usage: UsageSniffer?
+    /// The request's hold on its workload's limits, settled when the exchange ends.
+    var limitTicket: LimitTicket?
+    /// The prompt part of the token estimate, for settling a stream cut before its usage.
+    var promptEstimate: Int64 = 0
+    /// OpenAI's `x-ratelimit-*` headers for this answer (empty when no limit applies).
+    var rateLimitHeaders: [(name: String, value: String)] = []
+    /// Drops the usage chunk Sluice asked for when the app did not.
+    var usageFilter: UsageChunkFilter?
 
     init(requestID: String, method: HTTPMethod, path: String, keepAlive: Bool, snapshot: PolicySnapshot) {
         self.requestID = requestID

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import SluiceGuard
 import SluiceLLM
+import SluiceLimits
 import SluicePolicy
 import SluiceRouting
 
@@ -239,6 +240,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             (outgoing, scanned) = protected
         }
+        guard self.admit(request, endpoint: endpoint, exchange: exchange) else { return }
         exchange.pending = PendingRequest(head: head, endpoint: endpoint, body: outgoing, scanned: scanned)
         self.startFallbackRun(model: request.model)
     }
@@ -275,7 +277,10 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 self.respondError(SluiceError.internal("provider '\(provider.name)' has no upstream address"))
                 return
             }
-            let outgoing = upstreamModel == request.model ? body : request.replacingModel(in: body, with: upstreamModel)
+            // Every stream is asked for its usage, so limits and spend never settle blind.
+            let forceUsage = request.stream && (endpoint == .chatCompletions || endpoint == .completions)
+            let outgoing = request.rewritten(body, model: upstreamModel, forceUsage: forceUsage)
+            exchange.usageFilter = forceUsage && !request.includeUsage ? UsageChunkFilter() : nil
             let passthrough = snapshot.identity.credentials(for: exchange.caller) == .passthrough
             self.forward(
                 head: head,
@@ -407,6 +412,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if let attempts = exchange.run?.attemptCount, attempts > 0 {
                 headers.add(name: "x-sluice-attempts", value: String(attempts))
             }
+            for header in exchange.rateLimitHeaders { headers.replaceOrAdd(name: header.name, value: header.value) }
             if !exchange.keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
         }
         return HTTPResponseHead(version: .http1_1, status: status, headers: headers)
@@ -505,6 +511,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.exchange = nil
         let elapsed = NIODeadline.now() - exchange.startedAt
         let usage = exchange.usage?.usage
+        let cost = self.settleLimits(of: exchange, usage: usage)
         let model = exchange.model ?? "-"
         let provider = exchange.providerName ?? "-"
         self.loop.metrics.record(
@@ -534,6 +541,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             metadata["completion_tokens"] = .stringConvertible(usage.completionTokens)
         }
         if let code = exchange.errorCode { metadata["error"] = .string(code) }
+        if cost > 0 { metadata["cost_usd"] = .string(LimitGate.dollars(cost)) }
         if let note { metadata["note"] = .string(note) }
         self.gateway.logger.info("access", metadata: metadata)
     }
@@ -577,10 +585,12 @@ extension RequestHandler: UpstreamResponseDelegate {
         guard let context = self.context, let exchange = self.exchange else { return }
         if let translation = exchange.translation {
             if translation.stream != nil {
+                // Usage is read from Anthropic's own events, so it is known even when the app did
+                // not ask for OpenAI's usage chunk.
+                buffer.withUnsafeReadableBytes { exchange.usage?.feed($0) }
                 var output = buffer.withUnsafeReadableBytes { translation.stream!.feed($0) }
                 if exchange.masks != nil { output = self.restoreTranslated(output, finishing: false) }
                 guard !output.isEmpty else { return }
-                exchange.usage?.feed(output)
                 context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: output)))), promise: nil)
             } else if translation.gathered.count + buffer.readableBytes > AnthropicTranslation.maxGatheredBytes {
                 exchange.call?.cancel()
@@ -594,6 +604,12 @@ extension RequestHandler: UpstreamResponseDelegate {
             return
         }
         buffer.withUnsafeReadableBytes { exchange.usage?.feed($0) }
+        var buffer = buffer
+        if exchange.usageFilter != nil {
+            let kept = buffer.withUnsafeReadableBytes { exchange.usageFilter!.feed($0) }
+            guard !kept.isEmpty else { return }
+            buffer = context.channel.allocator.buffer(bytes: kept)
+        }
         if exchange.restoration != nil {
             self.restore(buffer)
             return
@@ -609,6 +625,14 @@ extension RequestHandler: UpstreamResponseDelegate {
         guard let context = self.context, let exchange = self.exchange else { return }
         exchange.call = nil
         guard let translation = exchange.translation else {
+            if let rest = exchange.usageFilter?.finish(), !rest.isEmpty {
+                let buffer = context.channel.allocator.buffer(bytes: rest)
+                if exchange.restoration != nil {
+                    self.restore(buffer)
+                } else {
+                    context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                }
+            }
             if exchange.restoration != nil {
                 self.finishRestoring()
             } else {
@@ -620,7 +644,6 @@ extension RequestHandler: UpstreamResponseDelegate {
             var output = translation.stream!.finish()
             if exchange.masks != nil { output = self.restoreTranslated(output, finishing: true) }
             if !output.isEmpty {
-                exchange.usage?.feed(output)
                 context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: output)))), promise: nil)
             }
             self.writeEnd()

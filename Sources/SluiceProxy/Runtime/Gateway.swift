@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 public import Logging
 import NIOConcurrencyHelpers
 public import NIOCore
@@ -21,6 +24,8 @@ public final class Gateway: Service, Sendable {
         var app: AppListener?
         var admin: AdminListener?
         var ready = false
+        /// The limits' background task (leases, spend, expiry).
+        var limitsTask: Task<Void, Never>?
         var stopped = false
     }
 
@@ -42,17 +47,34 @@ public final class Gateway: Service, Sendable {
     public let workload: String?
 
     /// Prepares a gateway for `loaded`; nothing is bound until ``start()``.
-    public init(loaded: LoadedPolicy, workload: String? = nil, logger: Logger) throws {
+    ///
+    /// - Parameter limitStore: the fleet's shared store for `limits_store`; nil keeps limits per
+    ///   process.
+    public init(
+        loaded: LoadedPolicy, workload: String? = nil, logger: Logger, limitStore: (any RunnableLimitStore)? = nil
+    ) throws {
         self.workload = workload
         let snapshot = try PolicySnapshot(loaded, workload: workload)
         let threads = loaded.policy.server.eventLoopThreads ?? CPUQuota.eventLoopThreads()
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let metrics = GatewayMetrics()
         self.state = GatewayState(
             snapshot: snapshot,
-            metrics: GatewayMetrics(),
+            metrics: metrics,
             logger: logger,
-            eventLoops: Array(self.group.makeIterator())
+            eventLoops: Array(self.group.makeIterator()),
+            limits: LimitGate(
+                policy: loaded.policy, store: limitStore, instance: Self.instanceName(), logger: logger,
+                metrics: metrics)
         )
+    }
+
+    /// This process's name in the fleet's spend entries: host name, process id and start time.
+    static func instanceName() -> String {
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count)
+        let name = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return "\(name.isEmpty ? "sluice" : name)-\(getpid())-\(LimitGate.unixSeconds())"
     }
 
     /// Whether the policy is loaded and every listener is bound.
@@ -78,10 +100,13 @@ public final class Gateway: Service, Sendable {
         if let address = policy.listen.admin {
             admin = try await self.bindAdmin(address)
         }
+        let limits = self.state.limits
+        let limitsTask = Task { await limits.run() }
         self.runtime.withLockedValue {
             $0.app = app
             $0.admin = admin
             $0.ready = true
+            $0.limitsTask = limitsTask
         }
         let startup = NIODeadline.now() - self.createdAt
         self.state.logger.info(
@@ -157,6 +182,10 @@ public final class Gateway: Service, Sendable {
         }
         try? await admin?.channel.close()
         await admin?.task.value
+        // After the drain, so the spend of the last requests is handed to the store.
+        let limitsTask = self.runtime.withLockedValue { $0.limitsTask }
+        limitsTask?.cancel()
+        await limitsTask?.value
         self.state.closeUpstreamConnections()
         try? await self.group.shutdownGracefully()
         logger.info("stopped")

@@ -2,6 +2,7 @@ public import Logging
 import CoreMetrics
 import NIOConcurrencyHelpers
 import NIOCore
+import SluicePolicy
 import SluiceRouting
 
 /// What every request handler shares: the active policy snapshot, telemetry and the per-loop contexts.
@@ -9,6 +10,8 @@ public final class GatewayState: Sendable {
     private let snapshotBox: NIOLockedValueBox<PolicySnapshot>
     public let metrics: GatewayMetrics
     public let logger: Logger
+    /// Rate, token, concurrency and money limits, shared by every loop.
+    let limits: LimitGate
     private let loops: [ObjectIdentifier: LoopContext]
     /// Health of every target (breakers, latency, in-flight): shared by all loops, kept across reloads
     /// for targets whose definition did not change.
@@ -27,7 +30,10 @@ public final class GatewayState: Sendable {
     /// When the gateway was made, for the uptime on `/status`.
     let createdAt = NIODeadline.now()
 
-    init(snapshot: PolicySnapshot, metrics: GatewayMetrics, logger: Logger, eventLoops: [any EventLoop]) {
+    init(
+        snapshot: PolicySnapshot, metrics: GatewayMetrics, logger: Logger, eventLoops: [any EventLoop], limits: LimitGate
+    ) {
+        self.limits = limits
         self.snapshotBox = NIOLockedValueBox(snapshot)
         self.metrics = metrics
         self.logger = logger
@@ -46,6 +52,7 @@ public final class GatewayState: Sendable {
     /// Swaps in a new policy; requests already running keep the one they started with.
     public func replace(_ snapshot: PolicySnapshot) {
         self.snapshotBox.withLockedValue { $0 = snapshot }
+        self.limits.reconfigure(snapshot.loaded.policy)
         self.targetBook.withLockedValue { $0.retain(snapshot.planner.allKeys) }
     }
 

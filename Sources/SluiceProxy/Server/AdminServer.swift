@@ -84,7 +84,8 @@ struct AdminServer {
             + "\"policy_sha256\":\(JSONText.quoted(snapshot.loaded.sha256)),"
             + "\"policy_loaded_at\":\(JSONText.quoted(ISO8601.format(snapshot.loadedAt))),"
             + "\"models\":[\(models.joined(separator: ","))],\"providers\":[\(providers.joined(separator: ","))],"
-            + "\"targets\":[\(targets.joined(separator: ","))]}\n"
+            + "\"targets\":[\(targets.joined(separator: ","))],"
+            + "\"limits\":\(self.gateway.limits.statusJSON())}\n"
     }
 
     func answer(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String, String) {
@@ -96,7 +97,10 @@ struct AdminServer {
         case "/healthz":
             return (.ok, "text/plain", "ok\n")
         case "/readyz":
-            return self.isReady() ? (.ok, "text/plain", "ready\n") : (.serviceUnavailable, "text/plain", "not ready\n")
+            // The limits store's state is detail, not readiness: fail_open serves through an outage,
+            // and fail_closed answers each limited request with a clear 503.
+            let detail = self.gateway.limits.storeDetail + "\n"
+            return self.isReady() ? (.ok, "text/plain", "ready\n" + detail) : (.serviceUnavailable, "text/plain", "not ready\n" + detail)
         case "/metrics":
             return (.ok, "text/plain; version=0.0.4; charset=utf-8", self.gateway.metrics.render())
         case "/config":

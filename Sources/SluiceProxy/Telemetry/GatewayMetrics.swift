@@ -79,6 +79,22 @@ public final class GatewayMetrics: Sendable {
         CoreMetrics.Counter(label: "sluice_policy_reloads_total", dimensions: [("result", result)], factory: self.factory)
     }
 
+    func limitRejectionCounter(workload: String, limit: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(
+            label: "sluice_limit_rejections_total", dimensions: [("workload", workload), ("limit", limit)],
+            factory: self.factory)
+    }
+
+    func spendCounter(workload: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(
+            label: "sluice_spend_nano_usd_total", dimensions: [("workload", workload)], factory: self.factory)
+    }
+
+    func limitsStoreErrorCounter(operation: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(
+            label: "sluice_limits_store_errors_total", dimensions: [("operation", operation)], factory: self.factory)
+    }
+
     func upstreamConnectionsCounter(provider: String) -> CoreMetrics.Counter {
         CoreMetrics.Counter(label: "sluice_upstream_connections_opened_total", dimensions: [("provider", provider)], factory: self.factory)
     }

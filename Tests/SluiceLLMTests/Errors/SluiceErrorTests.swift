@@ -58,7 +58,7 @@ struct SluiceErrorTests {
             anthropicType: "rate_limit_error"),
         Expectation(
             error: .budgetExceeded(workload: "checkout", budget: "$50.00 per day", retryAfterSeconds: 3600),
-            status: 429, openAIType: "insufficient_quota", openAICode: "insufficient_quota",
+            status: 429, openAIType: "insufficient_quota", openAICode: "budget_exceeded",
             anthropicType: "rate_limit_error"),
         Expectation(
             error: .upstreamUnreachable(provider: "openai", host: "api.openai.com", reason: "connection refused"),

@@ -1,0 +1,49 @@
+import Testing
+
+@testable import SluiceLLM
+
+@Suite("UsageChunkFilter")
+struct UsageChunkFilterTests {
+    static let content = #"data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"}}],"usage":null}"# + "\n\n"
+    static let usage = #"data: {"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}}"# + "\n\n"
+    static let done = "data: [DONE]\n\n"
+
+    @Test("drops the usage chunk and keeps every other byte, however the stream is cut")
+    func dropsUsage() {
+        let stream = Array((Self.content + Self.content + Self.usage + Self.done).utf8)
+        let expected = Array((Self.content + Self.content + Self.done).utf8)
+        for cut in [1, 2, 3, 7, 50, 1000] {
+            var filter = UsageChunkFilter()
+            var output: [UInt8] = []
+            var index = 0
+            while index < stream.count {
+                let end = min(stream.count, index + cut)
+                output += filter.feed(stream[index..<end])
+                index = end
+            }
+            output += filter.finish()
+            #expect(output == expected, "cut every \(cut) bytes")
+            #expect(filter.dropped)
+        }
+    }
+
+    @Test("CRLF framing and a spaced choices array are recognised")
+    func crlf() {
+        let usage = #"data:{"choices": [ ],"usage":{"prompt_tokens":1}}"# + "\r\n\r\n"
+        var filter = UsageChunkFilter()
+        #expect(filter.feed(Array(usage.utf8)) == [])
+        #expect(filter.dropped)
+    }
+
+    @Test("bytes that cannot be the usage chunk are not held back")
+    func passesThrough() {
+        var filter = UsageChunkFilter()
+        #expect(filter.feed(Array(": keep-alive\n".utf8)) == Array(": keep-alive".utf8))
+        #expect(filter.feed(Array("\nevent: x\n\n".utf8)) == Array("\n\nevent: x\n\n".utf8))
+        #expect(filter.feed(Array("ab".utf8)) == Array("ab".utf8))
+        #expect(filter.finish() == [])
+        // A content chunk is held only until its blank line.
+        #expect(filter.feed(Array(Self.content.utf8).dropLast(2)) == [])
+        #expect(!filter.dropped)
+    }
+}

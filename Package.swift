@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "SluiceGuard", targets: ["SluiceGuard"]),
         .library(name: "SluiceRouting", targets: ["SluiceRouting"]),
         .library(name: "SluiceLimits", targets: ["SluiceLimits"]),
+        .library(name: "SluicePostgres", targets: ["SluicePostgres"]),
         .library(name: "SluiceProxy", targets: ["SluiceProxy"]),
     ],
     dependencies: [
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -54,6 +56,18 @@ let package = Package(
         .target(
             name: "SluiceLimits",
             dependencies: ["SluicePolicy"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "SluicePostgres",
+            dependencies: [
+                "SluiceLimits",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
         .target(
@@ -83,6 +97,7 @@ let package = Package(
                 "SluicePolicy",
                 "SluiceLLM",
                 "SluiceProxy",
+                "SluicePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,6 +116,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "SluiceLimitsTests", dependencies: ["SluiceLimits"], swiftSettings: upcoming),
+        .testTarget(
+            name: "SluicePostgresTests",
+            dependencies: ["SluicePostgres", "SluiceLimits", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: upcoming
+        ),
         .testTarget(name: "SluiceRoutingTests", dependencies: ["SluiceRouting", "SluicePolicy"], swiftSettings: upcoming),
         .testTarget(
             name: "SluiceProxyTests",

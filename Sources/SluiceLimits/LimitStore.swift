@@ -25,6 +25,13 @@ public protocol LimitStore: Sendable {
     func spend(of workload: String, on day: CalendarDay) async throws -> SpendTotals
 }
 
+/// A store with connections to serve, run by the gateway in its limits task: PostgreSQL's
+/// client pool needs one.
+public protocol RunnableLimitStore: LimitStore {
+    /// Serves the store's connections until the task is cancelled.
+    func run() async
+}
+
 /// Names one shared bucket: a workload's (or a workload's model's) requests or tokens.
 public struct BucketID: Hashable, Sendable, CustomStringConvertible {
     /// The store key, e.g. `checkout/requests` or `checkout/model:gpt-4o/tokens`.

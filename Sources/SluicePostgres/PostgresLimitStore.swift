@@ -16,7 +16,7 @@ import Synchronization
 ///    give-backs, ``SpendRecording`` for spend, ``SpendTotalsQuery`` for totals.
 /// 4. Fail within ``PostgresStoreConfiguration/operationTimeout`` with a ``LimitStoreError``
 ///    that says what is wrong, rather than wait out the pool's own retries.
-public final class PostgresLimitStore: LimitStore {
+public final class PostgresLimitStore: RunnableLimitStore {
     public let configuration: PostgresStoreConfiguration
     private let client: PostgresClient
     private let eventLoopGroup: any EventLoopGroup

@@ -7,6 +7,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SluicePolicy
+import SluicePostgres
 import SluiceProxy
 import UnixSignals
 
@@ -44,7 +45,10 @@ struct Run: AsyncParsableCommand {
         }
         let gateway: Gateway
         do {
-            gateway = try Gateway(loaded: loaded, workload: workload, logger: logger)
+            let store = try loaded.limitsStoreURL.map { url in
+                try PostgresLimitStore(url: url.value)
+            }
+            gateway = try Gateway(loaded: loaded, workload: workload, logger: logger, limitStore: store)
         } catch {
             logger.error("policy error", metadata: ["problem": .string("\(path ?? "<quickstart>"): \(error)")])
             throw ExitCode(1)

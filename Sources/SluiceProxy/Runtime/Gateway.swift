@@ -7,6 +7,7 @@ public import NIOCore
 import NIOExtras
 import NIOPosix
 public import ServiceLifecycle
+public import SluiceLimits
 public import SluicePolicy
 
 /// The running Sluice: listeners, event loops and the active policy, started and stopped as one service.

@@ -9,12 +9,6 @@ import NIOCore
 public import SluiceLimits
 public import SluicePolicy
 
-/// A shared limits store the gateway can run: PostgreSQL's client needs its own task.
-public protocol RunnableLimitStore: LimitStore {
-    /// Serves the store's connections until the task is cancelled.
-    func run() async
-}
-
 /// The gateway's limits: the ``Limiter`` behind one lock, the clocks it is given, the price
 /// table, and the background task that speaks to the shared store.
 ///

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NIOCore
 import NIOSSL
 import Synchronization
 
@@ -55,6 +56,9 @@ public final class CertificateReloader: Sendable {
             privateKey: .privateKey(key)
         )
         configuration.minimumTLSVersion = .tlsv12
+        // Closing waits this long for the client's close_notify; the API server's idle pooled
+        // connections never send one, and a drain should not wait out the 5 s default.
+        configuration.shutdownTimeout = .seconds(1)
         return try NIOSSLContext(configuration: configuration)
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import os
 import http.client
 import json
 import signal
@@ -12,6 +13,7 @@ import socket
 import ssl
 import subprocess
 import time
+from pathlib import Path
 
 import jsonpatch
 import pytest
@@ -22,19 +24,23 @@ from conftest import CORPUS, GOLDEN_IMAGE, Process, inject, kubernetes_validate,
 REVIEWS = sorted(p.stem for p in (CORPUS / "admission").glob("*.json"))
 
 
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory) -> tuple[str, str]:
-    """A self-signed certificate for 127.0.0.1, made by openssl."""
+def make_certificate(directory: Path, name: str = "sluice-webhook") -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 in DIRECTORY/tls.crt and tls.key, made by openssl."""
     openssl = require_tool("openssl")
-    directory = tmp_path_factory.mktemp("tls")
+    directory.mkdir(parents=True, exist_ok=True)
     cert, key = directory / "tls.crt", directory / "tls.key"
     subprocess.run(
         [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=sluice-webhook",
+         "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", f"/CN={name}",
          "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
         check=True, capture_output=True,
     )
     return str(cert), str(key)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory) -> tuple[str, str]:
+    return make_certificate(tmp_path_factory.mktemp("tls"))
 
 
 class Webhook:
@@ -170,3 +176,28 @@ def test_bad_certificate_fails_at_start(tmp_path):
     result = run_cli("webhook", "--listen", "127.0.0.1:0", "--cert", str(bogus), "--key", str(bogus), timeout=20)
     assert result.returncode == 1
     assert "--cert" in result.stderr
+
+
+def test_certificate_files_are_reread_when_they_change(tmp_path, processes):
+    """A renewed certificate (cert-manager, a chart upgrade) is served without a restart."""
+    served = tmp_path / "served"
+    first_cert, key = make_certificate(served, "first")
+    first_ca = tmp_path / "first-ca.pem"
+    first_ca.write_bytes(Path(first_cert).read_bytes())
+    process = Process("webhook", "--listen", "127.0.0.1:0", "--cert", first_cert, "--key", key)
+    processes.append(process)
+    process.start(wait_for="ready")
+    assert Webhook(process, str(first_ca)).request("GET", "/healthz")[0] == 200
+
+    second_cert, second_key = make_certificate(tmp_path / "second", "second")
+    os.replace(second_key, key)
+    os.replace(second_cert, first_cert)
+    renewed = Webhook(process, first_cert)  # trusts only the second certificate
+    assert renewed.request("GET", "/healthz")[0] == 200
+    with pytest.raises(ssl.SSLError):
+        Webhook(process, str(first_ca)).request("GET", "/healthz")
+
+    # A broken pair is refused and the last good one keeps serving.
+    Path(first_cert).write_text("garbage\n")
+    assert renewed.request("GET", "/healthz")[0] == 200
+    process.wait_for(lambda line: "certificate reload failed" in line, 5, "the reload error")

@@ -64,6 +64,9 @@ final class Exchange {
     var promptEstimate: Int64 = 0
     /// OpenAI's `x-ratelimit-*` headers for this answer (empty when no limit applies).
     var rateLimitHeaders: [(name: String, value: String)] = []
+    /// An error answer held back until its body says whether it is a context-length or
+    /// content-filter refusal (which the route may fall back on); nil otherwise.
+    var heldError: HeldError?
     /// Drops the usage chunk Sluice asked for when the app did not.
     var usageFilter: UsageChunkFilter?
 
@@ -77,6 +80,14 @@ final class Exchange {
         clock_gettime(CLOCK_REALTIME, &now)
         self.created = Int(now.tv_sec)
     }
+}
+
+/// A provider's error answer read whole before deciding what the app hears.
+struct HeldError {
+    var head: HTTPResponseHead
+    var body: [UInt8] = []
+    /// At most this much of it is read: error bodies are small.
+    static let maxBytes = 64 * 1024
 }
 
 /// What is needed to send a request (again) to any target of its plan.

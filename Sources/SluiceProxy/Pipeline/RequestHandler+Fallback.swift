@@ -70,6 +70,54 @@ extension RequestHandler {
         return true
     }
 
+    /// Whether to read a 4xx answer whole before deciding: when the route falls back on
+    /// `context_length` or `content_filter`, only the error body says which it is.
+    func holdsForClassification(_ head: HTTPResponseHead) -> Bool {
+        guard let exchange = self.exchange, exchange.attempt != nil, let run = exchange.run,
+            ProviderRefusal.mayClassify(status: Int(head.status.code)),
+            run.retry.conditions.contains(.contextLength) || run.retry.conditions.contains(.contentFilter)
+        else { return false }
+        exchange.heldError = HeldError(head: head)
+        return true
+    }
+
+    /// A held error answer is complete: fall back if it is a refusal the route moves on from,
+    /// otherwise it is the app's answer (the provider's own words, in the app's dialect).
+    func decide(on held: HeldError) {
+        guard let exchange = self.exchange, let attempt = exchange.attempt, exchange.run != nil else { return }
+        let status = Int(held.head.status.code)
+        let failure: AttemptFailure
+        switch ProviderRefusal.classify(status: status, body: held.body) {
+        case .contextLength: failure = .contextLength
+        case .contentFilter: failure = .contentFilter
+        case nil: failure = .status(status, retryAfter: nil)
+        }
+        exchange.attempt = nil
+        let step = self.fail(attempt, failure, in: exchange)
+        if case .giveUp = step {
+            self.relay(held)
+        } else {
+            self.follow(step)
+        }
+    }
+
+    /// Answers the app with a provider's error as it came (translated for Anthropic).
+    private func relay(_ held: HeldError) {
+        guard let exchange = self.exchange else { return }
+        let status = Int(held.head.status.code)
+        exchange.errorCode = ProviderRefusal.classify(status: status, body: held.body).map {
+            $0 == .contextLength ? "context_length_exceeded" : "content_filter"
+        }
+        if let translation = exchange.translation {
+            let error = AnthropicError(status: status, body: held.body, retryAfterSeconds: translation.retryAfterSeconds)
+            exchange.errorCode = exchange.errorCode ?? error.type
+            self.respond(status: HTTPResponseStatus(statusCode: error.httpStatus), body: error.openAIBody(), contentType: "application/json")
+            return
+        }
+        let contentType = held.head.headers.first(name: "content-type") ?? "application/json"
+        self.respond(status: held.head.status, body: held.body, contentType: contentType)
+    }
+
     /// The attempt failed before its answer began (no connection, a timeout, a reset): retry, fall back,
     /// or tell the app.
     func failedBeforeAnswer(_ error: UpstreamError) {

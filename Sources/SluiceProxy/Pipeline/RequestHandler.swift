@@ -552,6 +552,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 extension RequestHandler: UpstreamResponseDelegate {
     func upstreamHead(_ head: HTTPResponseHead) {
         guard let context = self.context, let exchange = self.exchange else { return }
+        if self.holdsForClassification(head) { return }
         if self.movedOn(after: head) { return }
         if let translation = exchange.translation {
             translation.status = Int(head.status.code)
@@ -583,6 +584,11 @@ extension RequestHandler: UpstreamResponseDelegate {
 
     func upstreamBody(_ buffer: ByteBuffer) {
         guard let context = self.context, let exchange = self.exchange else { return }
+        if exchange.heldError != nil {
+            let room = HeldError.maxBytes - exchange.heldError!.body.count
+            exchange.heldError!.body.append(contentsOf: buffer.readableBytesView.prefix(max(0, room)))
+            return
+        }
         if let translation = exchange.translation {
             if translation.stream != nil {
                 // Usage is read from Anthropic's own events, so it is known even when the app did
@@ -624,6 +630,11 @@ extension RequestHandler: UpstreamResponseDelegate {
     func upstreamEnd() {
         guard let context = self.context, let exchange = self.exchange else { return }
         exchange.call = nil
+        if let held = exchange.heldError {
+            exchange.heldError = nil
+            self.decide(on: held)
+            return
+        }
         guard let translation = exchange.translation else {
             if let rest = exchange.usageFilter?.finish(), !rest.isEmpty {
                 let buffer = context.channel.allocator.buffer(bytes: rest)

@@ -39,7 +39,7 @@ extension PolicyDecoder {
         guard
             let provider = fields(
                 of: entry.value, label: context, context: context, owner: entry.keyPosition,
-                allowed: ["type", "base_url", "api_key", "timeouts", "tls", "max_connections"]
+                allowed: ["type", "base_url", "api_key", "timeouts", "tls", "max_connections", "breaker"]
             )
         else { return nil }
 
@@ -55,12 +55,27 @@ extension PolicyDecoder {
         let timeouts = provider["timeouts"].map { decodeTimeouts($0, provider: name) } ?? Timeouts()
         let tls = provider["tls"].map { decodeTLS($0, provider: name) } ?? TLSSettings()
         let maxConnections = provider["max_connections"].flatMap { integer($0, atLeast: 1) }
+        let breaker = provider["breaker"].map { decodeBreaker($0, provider: name) } ?? BreakerPolicy()
 
         guard let type else { return nil }
         return ProviderConfig(
             name: name, type: type, baseURL: baseURL, apiKey: apiKey, timeouts: timeouts, tls: tls,
-            maxConnections: maxConnections ?? ProviderConfig.defaultMaxConnections
+            maxConnections: maxConnections ?? ProviderConfig.defaultMaxConnections, breaker: breaker
         )
+    }
+
+    /// `breaker: { failures: 5, cooldown: 10s }`.
+    private mutating func decodeBreaker(_ field: PolicyField, provider name: String) -> BreakerPolicy {
+        var breaker = BreakerPolicy()
+        let context = "breaker of provider '\(name)'"
+        guard
+            let given = fields(
+                of: field.value, label: context, context: context, owner: field.keyPosition,
+                allowed: ["failures", "cooldown"])
+        else { return breaker }
+        if let failures = given["failures"].flatMap({ integer($0, atLeast: 1) }) { breaker.failures = failures }
+        if let cooldown = given["cooldown"].flatMap({ duration($0, allowZero: false) }) { breaker.cooldown = cooldown }
+        return breaker
     }
 
     private mutating func decodeTimeouts(_ field: PolicyField, provider name: String) -> Timeouts {

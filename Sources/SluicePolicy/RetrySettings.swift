@@ -1,6 +1,7 @@
 /// When and how often a target is tried again before falling back to the next (`retry:`).
 public struct RetrySettings: Sendable, Hashable, Encodable {
-    /// Tries per target, the first one included (`attempts`), at least 1; 2 by default.
+    /// Tries per target, the first one included (`attempts`), at least 1; 1 by default (no
+    /// retry of the same target: a failure moves on to the next).
     public var attempts: Int
     /// The pause before a retry (`backoff`), 200 ms by default.
     public var backoff: Duration
@@ -15,7 +16,7 @@ public struct RetrySettings: Sendable, Hashable, Encodable {
 
     /// Creates retry settings with the defaults for anything not given.
     public init(
-        attempts: Int = 2, backoff: Duration = .milliseconds(200), on: [String] = RetrySettings.defaultConditions
+        attempts: Int = 1, backoff: Duration = .milliseconds(200), on: [String] = RetrySettings.defaultConditions
     ) {
         self.attempts = attempts
         self.backoff = backoff

@@ -52,7 +52,7 @@ public struct TargetBook: Sendable {
     /// Begins an attempt at `key`: returns the breaker's permit, or nil when the target is
     /// resting or its breaker is open (then nothing is recorded).
     public mutating func begin(_ key: TargetKey, at now: MonotonicInstant) -> CircuitBreaker.Permit? {
-        var state = states[key] ?? newState()
+        var state = states[key] ?? newState(for: key)
         if let restingUntil = state.restingUntil, now < restingUntil { return nil }
         guard let permit = state.breaker.acquire(at: now) else { return nil }
         state.inFlight += 1
@@ -64,7 +64,7 @@ public struct TargetBook: Sendable {
     public mutating func finish(
         _ key: TargetKey, permit: CircuitBreaker.Permit, outcome: AttemptOutcome, at now: MonotonicInstant
     ) {
-        var state = states[key] ?? newState()
+        var state = states[key] ?? newState(for: key)
         state.inFlight = max(0, state.inFlight - 1)
         switch outcome {
         case .success(let firstByte):
@@ -102,7 +102,7 @@ public struct TargetBook: Sendable {
         states.sorted { $0.key < $1.key }.map { TargetStatus(key: $0.key, state: $0.value, at: now) }
     }
 
-    private func newState() -> TargetState {
-        TargetState(breaker: settings.breaker, latencySmoothing: settings.latencySmoothing)
+    private func newState(for key: TargetKey) -> TargetState {
+        TargetState(breaker: key.breaker ?? settings.breaker, latencySmoothing: settings.latencySmoothing)
     }
 }

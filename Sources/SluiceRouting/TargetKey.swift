@@ -13,18 +13,25 @@ public struct TargetKey: Sendable, Hashable, Comparable, CustomStringConvertible
     public var model: String?
     /// Where the provider points: `"<type> <base_url>"`, or any text that changes when it does.
     public var endpoint: String
+    /// The provider's breaker settings; nil: the book's own. Part of the key, so a changed
+    /// `breaker:` starts the target afresh.
+    public var breaker: BreakerSettings?
 
     /// Creates a key from its parts.
-    public init(provider: String, model: String?, endpoint: String = "") {
+    public init(provider: String, model: String?, endpoint: String = "", breaker: BreakerSettings? = nil) {
         self.provider = provider
         self.model = model
         self.endpoint = endpoint
+        self.breaker = breaker
     }
 
     /// The key of `target`, whose provider is configured as `config` (nil when unknown).
     public init(_ target: RouteTarget, provider config: ProviderConfig?) {
         let endpoint = config.map { "\($0.type.rawValue) \($0.baseURL?.description ?? "in-process")" } ?? ""
-        self.init(provider: target.provider, model: target.model, endpoint: endpoint)
+        let breaker = config.map {
+            BreakerSettings(failureThreshold: $0.breaker.failures, cooldown: $0.breaker.cooldown)
+        }
+        self.init(provider: target.provider, model: target.model, endpoint: endpoint, breaker: breaker)
     }
 
     /// `provider/model`, or `provider/*` for a target that passes the requested name on.

@@ -36,7 +36,7 @@ struct ProviderErrorTests {
             providerIssues("    type: openai\n    apikey: { env: OPENAI_API_KEY }\n")
                 == [
                     "policy.yaml:7:5: unknown key 'apikey' in provider 'openai'; "
-                        + "expected one of: type, base_url, api_key, timeouts, tls, max_connections"
+                        + "expected one of: type, base_url, api_key, timeouts, tls, max_connections, breaker"
                 ]
         )
     }

@@ -106,6 +106,10 @@ struct RedactionTests {
                   },
                   "providers" : {
                     "demo" : {
+                      "breaker" : {
+                        "cooldown" : "10s",
+                        "failures" : 5
+                      },
                       "max_connections" : 64,
                       "name" : "demo",
                       "timeouts" : {

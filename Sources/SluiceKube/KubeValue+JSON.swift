@@ -38,7 +38,8 @@ extension KubeValue: Codable {
         }
     }
 
-    /// Encodes the value; object members in their order.
+    /// Encodes the value. JSONEncoder may write an object's members in any order; JSON readers
+    /// (the API server, a JSON Patch) do not care.
     public func encode(to encoder: any Encoder) throws {
         switch self {
         case .null:

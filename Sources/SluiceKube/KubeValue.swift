@@ -1,8 +1,8 @@
 /// A Kubernetes object as plain data: what both a YAML manifest and an AdmissionReview's JSON
 /// decode to, so the injection rules are written once and read the same from either.
 ///
-/// Objects keep their keys in order, so a value built here (the sidecar container) is emitted in
-/// the order a reader expects (`name` first, then `image`, ...), in YAML and in JSON alike.
+/// Objects keep their keys in order, so a value built here (the sidecar container) is written to
+/// YAML in the order a reader expects (`name` first, then `image`, ...).
 public enum KubeValue: Sendable, Hashable {
     case null
     case bool(Bool)

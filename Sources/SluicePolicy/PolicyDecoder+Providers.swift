@@ -83,7 +83,7 @@ extension PolicyDecoder {
         guard
             let given = fields(
                 of: field.value, label: field.label, context: "timeouts of provider '\(name)'",
-                owner: field.keyPosition, allowed: ["connect", "first_byte", "idle"]
+                owner: field.keyPosition, allowed: ["connect", "first_byte", "first_token", "idle", "total"]
             )
         else { return timeouts }
         // A zero timeout would fail every request, so each must be positive.
@@ -92,6 +92,10 @@ extension PolicyDecoder {
             timeouts.firstByte = firstByte
         }
         if let idle = given["idle"].flatMap({ duration($0, allowZero: false) }) { timeouts.idle = idle }
+        if let firstToken = given["first_token"].flatMap({ duration($0, allowZero: false) }) {
+            timeouts.firstToken = firstToken
+        }
+        if let total = given["total"].flatMap({ duration($0, allowZero: false) }) { timeouts.total = total }
         return timeouts
     }
 

@@ -84,7 +84,7 @@ struct ProviderErrorTests {
             ),
             (
                 "{ read: 5s }",
-                "policy.yaml:7:17: unknown key 'read' in timeouts of provider 'openai'; expected one of: connect, first_byte, idle"
+                "policy.yaml:7:17: unknown key 'read' in timeouts of provider 'openai'; expected one of: connect, first_byte, first_token, idle, total"
             ),
             ("30s", "policy.yaml:7:15: 'timeouts' must be a mapping, got string \"30s\""),
         ])

@@ -115,7 +115,9 @@ struct RedactionTests {
                       "timeouts" : {
                         "connect" : "2s",
                         "first_byte" : "30s",
-                        "idle" : "1m"
+                        "first_token" : "30s",
+                        "idle" : "1m",
+                        "total" : "10m"
                       },
                       "tls" : {
 

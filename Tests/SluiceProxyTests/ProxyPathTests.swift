@@ -64,7 +64,11 @@ struct ProxyPathTests {
     @Test("a stream is relayed chunk by chunk: the next chunk is sent only after the app saw the first")
     func reallyStreams() async throws {
         let gate = TestProvider.Gate()
-        let chunks = ["data: {\"n\":1}\n\n", "data: {\"n\":2}\n\n", "data: [DONE]\n\n"]
+        // Content chunks: a role-only preamble would be held until the first content.
+        let chunks = [
+            "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\n", "data: [DONE]\n\n",
+        ]
         let provider = try TestProvider { _, _ in .gated(headers: [("content-type", "text/event-stream")], chunks: chunks, gate: gate) }
         defer { provider.stop() }
         let gateway = try await TestGateway.start(policy: TestGateway.policy(providerPort: provider.port), environment: TestGateway.environment)

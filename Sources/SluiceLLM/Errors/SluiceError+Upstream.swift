@@ -3,7 +3,9 @@ extension SluiceError {
     public enum UpstreamTimeout: String, Sendable, Hashable {
         case connect
         case firstByte = "first_byte"
+        case firstToken = "first_token"
         case idle
+        case total
     }
 
     /// 502: Sluice could not open a connection to `host` of `provider`; `reason` is short
@@ -36,7 +38,9 @@ extension SluiceError {
             switch timeout {
             case .connect: "did not accept a connection"
             case .firstByte: "did not start its response"
+            case .firstToken: "sent no content"
             case .idle: "stopped sending its response"
+            case .total: "did not finish its response"
             }
         return SluiceError(
             code: .upstreamTimeout,

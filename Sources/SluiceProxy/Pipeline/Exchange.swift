@@ -67,6 +67,10 @@ final class Exchange {
     /// An error answer held back until its body says whether it is a context-length or
     /// content-filter refusal (which the route may fall back on); nil otherwise.
     var heldError: HeldError?
+    /// A stream's head and preamble, held until its first content (see ``StreamHold``).
+    var hold: StreamHold?
+    /// The attempt's timers (total, first token), cancelled when the attempt ends.
+    var attemptTimers: [Scheduled<Void>] = []
     /// Drops the usage chunk Sluice asked for when the app did not.
     var usageFilter: UsageChunkFilter?
 
@@ -80,6 +84,16 @@ final class Exchange {
         clock_gettime(CLOCK_REALTIME, &now)
         self.created = Int(now.tv_sec)
     }
+}
+
+/// A stream held back until its first content, so a failure before it can still fall back.
+struct StreamHold {
+    var head: HTTPResponseHead
+    var buffered: [ByteBuffer] = []
+    var bytes = 0
+    var detector = FirstContentDetector()
+    /// Past this much preamble the stream is let go anyway.
+    static let maxBytes = 16 * 1024
 }
 
 /// A provider's error answer read whole before deciding what the app hears.

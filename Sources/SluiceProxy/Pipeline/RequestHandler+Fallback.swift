@@ -188,6 +188,8 @@ extension RequestHandler {
             switch phase {
             case "connect": return .timeout(.connect)
             case "idle": return .timeout(.idle)
+            case "first_token": return .timeout(.firstToken)
+            case "total": return .timeout(.total)
             default: return .timeout(.firstByte)
             }
         }

@@ -389,6 +389,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let exchange = self.exchange else { return }
         let call = UpstreamCall(endpoint: upstream, head: head, body: body, delegate: self)
         exchange.call = call
+        self.startAttemptTimer(phase: "total", after: upstream.totalTimeout, for: call)
         self.loop.pool.execute(call)
     }
 
@@ -507,6 +508,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Logs and counts the exchange once, then forgets it.
     private func finish(status: Int, note: String?) {
         guard let exchange = self.exchange else { return }
+        self.endAttemptTimers()
         self.settleAttempt(of: exchange, appWentAway: note == "client went away")
         self.exchange = nil
         let elapsed = NIODeadline.now() - exchange.startedAt
@@ -577,6 +579,10 @@ extension RequestHandler: UpstreamResponseDelegate {
         exchange.isEventStream = head.headers.first(name: "content-type")?.hasPrefix("text/event-stream") ?? false
         if let masks = exchange.masks, self.beginRestoring(head, masks: masks) { return }
         exchange.status = Int(head.status.code)
+        if exchange.isEventStream, head.status == .ok, exchange.run != nil {
+            self.holdStream(head)
+            return
+        }
         exchange.headSent = true
         let headers = UpstreamHeaders.relayed(from: head.headers)
         context.write(self.wrapOutboundOut(.head(self.responseHead(status: head.status, headers: headers))), promise: nil)
@@ -620,6 +626,10 @@ extension RequestHandler: UpstreamResponseDelegate {
             self.restore(buffer)
             return
         }
+        if exchange.hold != nil {
+            self.holdOrRelease(buffer)
+            return
+        }
         context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
     }
 
@@ -630,6 +640,8 @@ extension RequestHandler: UpstreamResponseDelegate {
     func upstreamEnd() {
         guard let context = self.context, let exchange = self.exchange else { return }
         exchange.call = nil
+        self.endAttemptTimers()
+        if exchange.hold != nil { self.releaseStream() }
         if let held = exchange.heldError {
             exchange.heldError = nil
             self.decide(on: held)
@@ -684,6 +696,9 @@ extension RequestHandler: UpstreamResponseDelegate {
     func upstreamFailed(_ error: UpstreamError) {
         guard let exchange = self.exchange else { return }
         exchange.call = nil
+        self.endAttemptTimers()
+        // Nothing of a held stream reached the app: it may still fall back.
+        exchange.hold = nil
         if exchange.headSent {
             self.recordFailure(of: exchange, Self.attemptFailure(for: error))
             exchange.errorCode = "upstream_cut"

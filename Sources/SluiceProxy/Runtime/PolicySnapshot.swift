@@ -162,6 +162,8 @@ struct UpstreamEndpoint: Sendable {
     var connectTimeout: TimeAmount
     var firstByteTimeout: TimeAmount
     var idleTimeout: TimeAmount
+    var firstTokenTimeout: TimeAmount
+    var totalTimeout: TimeAmount
     var maxConnections: Int
 
     init(providerName: String, url: UpstreamURL, config: ProviderConfig) throws(PolicyCompileError) {
@@ -174,6 +176,8 @@ struct UpstreamEndpoint: Sendable {
         self.connectTimeout = TimeAmount(config.timeouts.connect)
         self.firstByteTimeout = TimeAmount(config.timeouts.firstByte)
         self.idleTimeout = TimeAmount(config.timeouts.idle)
+        self.firstTokenTimeout = TimeAmount(config.timeouts.firstToken)
+        self.totalTimeout = TimeAmount(config.timeouts.total)
         self.maxConnections = config.maxConnections
         if url.isTLS {
             var tls = TLSConfiguration.makeClientConfiguration()

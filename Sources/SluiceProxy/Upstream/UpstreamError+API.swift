@@ -14,6 +14,8 @@ extension SluiceError {
                 switch phase {
                 case "connect": .connect
                 case "idle": .idle
+                case "first_token": .firstToken
+                case "total": .total
                 default: .firstByte
                 }
             return .upstreamTimeout(provider: provider, timeout: which, after: .nanoseconds(after.nanoseconds))

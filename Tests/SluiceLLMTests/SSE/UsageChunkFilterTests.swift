@@ -31,19 +31,25 @@ struct UsageChunkFilterTests {
     func crlf() {
         let usage = #"data:{"choices": [ ],"usage":{"prompt_tokens":1}}"# + "\r\n\r\n"
         var filter = UsageChunkFilter()
-        #expect(filter.feed(Array(usage.utf8)) == [])
+        let out1 = filter.feed(Array(usage.utf8))
+        #expect(out1 == [])
         #expect(filter.dropped)
     }
 
     @Test("bytes that cannot be the usage chunk are not held back")
     func passesThrough() {
         var filter = UsageChunkFilter()
-        #expect(filter.feed(Array(": keep-alive\n".utf8)) == Array(": keep-alive".utf8))
-        #expect(filter.feed(Array("\nevent: x\n\n".utf8)) == Array("\n\nevent: x\n\n".utf8))
-        #expect(filter.feed(Array("ab".utf8)) == Array("ab".utf8))
-        #expect(filter.finish() == [])
+        let out2 = filter.feed(Array(": keep-alive\n".utf8))
+        #expect(out2 == Array(": keep-alive".utf8))
+        let out3 = filter.feed(Array("\nevent: x\n\n".utf8))
+        #expect(out3 == Array("\n\nevent: x\n\n".utf8))
+        let out4 = filter.feed(Array("ab".utf8))
+        #expect(out4 == Array("ab".utf8))
+        let out5 = filter.finish()
+        #expect(out5 == [])
         // A content chunk is held only until its blank line.
-        #expect(filter.feed(Array(Self.content.utf8).dropLast(2)) == [])
+        let out6 = filter.feed(Array(Self.content.utf8).dropLast(2))
+        #expect(out6 == [])
         #expect(!filter.dropped)
     }
 }

@@ -1,0 +1,61 @@
+import NIOCore
+import NIOHTTP1
+import SluiceLLM
+
+/// The start of a stream and the attempt's own clocks.
+///
+/// A stream's head and preamble (the role-only chunk, empty deltas, pings) are held back until
+/// its first content: until then nothing has reached the app, so a cut, a stall past
+/// `first_token` or a reset still falls back to the next target as if the provider had never
+/// answered. Past ``StreamHold/maxBytes`` of preamble the stream is let go anyway.
+extension RequestHandler {
+    func holdStream(_ head: HTTPResponseHead) {
+        guard let exchange = self.exchange, let call = exchange.call else { return }
+        exchange.hold = StreamHold(head: head)
+        self.startAttemptTimer(phase: "first_token", after: call.endpoint.firstTokenTimeout, for: call)
+    }
+
+    /// Adds `buffer` to the held preamble, and lets the stream go once content arrives.
+    func holdOrRelease(_ buffer: ByteBuffer) {
+        guard let exchange = self.exchange, exchange.hold != nil else { return }
+        let sawContent = buffer.withUnsafeReadableBytes { exchange.hold!.detector.feed($0) }
+        exchange.hold!.buffered.append(buffer)
+        exchange.hold!.bytes += buffer.readableBytes
+        if sawContent || exchange.hold!.bytes > StreamHold.maxBytes {
+            self.releaseStream()
+        }
+    }
+
+    /// Writes the held head and preamble; from here on the stream is relayed as it comes.
+    func releaseStream() {
+        guard let context = self.context, let exchange = self.exchange, let hold = exchange.hold else { return }
+        exchange.hold = nil
+        // The first-token clock stops; the total clock keeps running.
+        if exchange.attemptTimers.count > 1 { exchange.attemptTimers.removeLast().cancel() }
+        exchange.headSent = true
+        let headers = UpstreamHeaders.relayed(from: hold.head.headers)
+        context.write(self.wrapOutboundOut(.head(self.responseHead(status: hold.head.status, headers: headers))), promise: nil)
+        for buffer in hold.buffered {
+            context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+    }
+
+    /// Starts a clock on the attempt `call`: when it runs out first, the call is cut and fails
+    /// with a timeout of `phase` (before the answer: a fallback; during it: an error event).
+    func startAttemptTimer(phase: String, after amount: TimeAmount, for call: UpstreamCall) {
+        guard let context = self.context, let exchange = self.exchange else { return }
+        if phase == "total" { self.endAttemptTimers() }
+        let timer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
+            guard let self, let exchange = self.exchange, exchange.call === call else { return }
+            call.cancel()
+            self.upstreamFailed(.timeout(host: call.endpoint.authority, phase: phase, after: amount))
+        }
+        exchange.attemptTimers.append(timer)
+    }
+
+    func endAttemptTimers() {
+        guard let exchange = self.exchange else { return }
+        for timer in exchange.attemptTimers { timer.cancel() }
+        exchange.attemptTimers = []
+    }
+}

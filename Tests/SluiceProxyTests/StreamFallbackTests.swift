@@ -1,0 +1,89 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SluicePolicy
+import Testing
+
+@testable import SluiceProxy
+
+@Suite("Streams fall back freely until their first content reaches the app")
+struct StreamFallbackTests {
+    static func policy(primaryPort: Int, backupPort: Int) -> String {
+        """
+        version: 1
+        listen:
+          app: 127.0.0.1:0
+          admin: 127.0.0.1:0
+        server:
+          event_loop_threads: 1
+        providers:
+          primary:
+            type: openai
+            base_url: http://127.0.0.1:\(primaryPort)/v1
+            timeouts: { first_byte: 2s, first_token: 300ms, idle: 5s }
+          backup:
+            type: openai
+            base_url: http://127.0.0.1:\(backupPort)/v1
+        models:
+          chat:
+            targets: [ { provider: primary }, { provider: backup } ]
+        """
+    }
+
+    static let sse = [("content-type", "text/event-stream")]
+    static let role = #"data: {"id":"p","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}"# + "\n\n"
+    static let backupStream = [
+        #"data: {"id":"b","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"from backup"}}]}"# + "\n\n",
+        "data: [DONE]\n\n",
+    ]
+    static let body = #"{"model":"chat","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"#
+
+    static func run(primary reply: TestProvider.Reply) async throws -> (TestClient.Response, Duration, TestProvider, TestProvider) {
+        let primary = try TestProvider { _, _ in reply }
+        let backup = try TestProvider { _, _ in .chunks(status: 200, headers: Self.sse, chunks: Self.backupStream) }
+        let gateway = try await TestGateway.start(policy: Self.policy(primaryPort: primary.port, backupPort: backup.port))
+        let client = try await gateway.client()
+        let started = ContinuousClock.now
+        let response = try await client.send(.POST, "/v1/chat/completions", body: Self.body)
+        let elapsed = ContinuousClock.now - started
+        await client.close()
+        await gateway.stop()
+        return (response, elapsed, primary, backup)
+    }
+
+    @Test("a stream cut after its role-only preamble falls back; the app sees only the backup's answer")
+    func cutInPreamble() async throws {
+        let (response, _, primary, backup) = try await Self.run(primary: .cut(headers: Self.sse, chunks: [Self.role]))
+        defer { primary.stop(); backup.stop() }
+        #expect(response.status == 200)
+        #expect(response.complete)
+        #expect(response.body == Self.backupStream.joined())
+        #expect(response.headers.first(name: "x-sluice-provider") == "backup")
+        #expect(response.headers.first(name: "x-sluice-attempts") == "2")
+    }
+
+    @Test("a stream that sends no content within first_token falls back after one first_token timeout")
+    func slowFirstToken() async throws {
+        let gate = TestProvider.Gate()  // never opened: the role chunk, then silence
+        let (response, elapsed, primary, backup) = try await Self.run(
+            primary: .gated(headers: Self.sse, chunks: [Self.role, Self.backupStream[1]], gate: gate))
+        defer { primary.stop(); backup.stop() }
+        #expect(response.status == 200)
+        #expect(response.body == Self.backupStream.joined())
+        #expect(backup.received.count == 1)
+        #expect(elapsed >= .milliseconds(300))
+    }
+
+    @Test("after the first content, a cut ends the stream with an error event and no [DONE]")
+    func cutAfterContent() async throws {
+        let content = Self.backupStream[0].replacingOccurrences(of: "from backup", with: "partial")
+        let (response, _, primary, backup) = try await Self.run(
+            primary: .cut(headers: Self.sse, chunks: [Self.role, content]))
+        defer { primary.stop(); backup.stop() }
+        #expect(response.status == 200)
+        #expect(response.body.hasPrefix(Self.role + content))
+        #expect(response.body.contains(#""error""#))
+        #expect(!response.body.contains("[DONE]"))
+        #expect(backup.received.isEmpty)
+    }
+}

@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SluiceRouting", targets: ["SluiceRouting"]),
         .library(name: "SluiceLimits", targets: ["SluiceLimits"]),
         .library(name: "SluicePostgres", targets: ["SluicePostgres"]),
+        .library(name: "SluiceKube", targets: ["SluiceKube"]),
         .library(name: "SluiceProxy", targets: ["SluiceProxy"]),
     ],
     dependencies: [
@@ -71,6 +72,17 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "SluiceKube",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "SluiceProxy",
             dependencies: [
                 "SluicePolicy",
@@ -98,13 +110,12 @@ let package = Package(
                 "SluiceLLM",
                 "SluiceProxy",
                 "SluicePostgres",
+                "SluiceKube",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            // The deploy commands join when SluiceKube lands in this package.
-            exclude: ["Inject.swift", "Webhook.swift", "Health.swift"],
             swiftSettings: upcoming
         ),
         .testTarget(name: "SluicePolicyTests", dependencies: ["SluicePolicy"], swiftSettings: upcoming),
@@ -116,6 +127,12 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "SluiceLimitsTests", dependencies: ["SluiceLimits"], swiftSettings: upcoming),
+        .testTarget(
+            name: "SluiceKubeTests",
+            dependencies: ["SluiceKube", .product(name: "Yams", package: "Yams")],
+            exclude: ["Corpus"],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "SluicePostgresTests",
             dependencies: ["SluicePostgres", "SluiceLimits", .product(name: "PostgresNIO", package: "postgres-nio")],

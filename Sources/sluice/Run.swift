@@ -26,7 +26,8 @@ struct Run: AsyncParsableCommand {
         var logger = Logger(label: "sluice")
         let environment = ProcessInfo.processInfo.environment
         let path = self.policy ?? environment["SLUICE_POLICY"]
-        let workload = self.workload ?? environment["SLUICE_WORKLOAD"]
+        // An empty SLUICE_WORKLOAD (a pod without the label) means no workload, not one named "".
+        let workload = (self.workload ?? environment["SLUICE_WORKLOAD"]).flatMap { $0.isEmpty ? nil : $0 }
         if let workload {
             logger[metadataKey: "sidecar_workload"] = .string(workload)
         }

@@ -7,7 +7,7 @@ struct Sluice: AsyncParsableCommand {
         commandName: "sluice",
         abstract: "An AI gateway that runs beside your app.",
         version: SluiceVersion.text,
-        subcommands: [Run.self, Validate.self, Key.self, Version.self],
+        subcommands: [Run.self, Validate.self, Key.self, Version.self, Inject.self, Webhook.self, HealthCheck.self],
         defaultSubcommand: Run.self
     )
 }

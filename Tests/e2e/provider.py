@@ -28,13 +28,17 @@ class Reply:
     body: bytes = b""
     # When set, the body is sent with chunked transfer encoding, one HTTP chunk per item.
     chunks: list[bytes] | None = None
-    # When set, the provider sends the first chunk, then waits for this event before the rest.
+    # When set, the provider sends the first `gate_after` chunks, then waits for this event
+    # before the rest.
     gate: threading.Event | None = None
+    gate_after: int = 1
 
     @classmethod
     def recorded(cls, recording: Recording, gate: threading.Event | None = None) -> Reply:
         chunks = recording.sse_events() if recording.is_stream else None
-        return cls(recording.status, recording.headers, recording.body, chunks, gate)
+        # The gate opens after the first content: what comes before it Sluice holds back.
+        gate_after = len(recording.leading_events()) if recording.is_stream else 1
+        return cls(recording.status, recording.headers, recording.body, chunks, gate, gate_after)
 
 
 @dataclass
@@ -129,7 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
         for index, chunk in enumerate(reply.chunks):
             self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
             self.wfile.flush()
-            if index == 0 and reply.gate is not None:
+            if index == reply.gate_after - 1 and reply.gate is not None:
                 reply.gate.wait(GATE_TIMEOUT_SECONDS)
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()

@@ -132,7 +132,7 @@ def test_50_concurrent_streams_on_one_connection_with_h2load(sluice, provider, b
 
 def test_h2c_stream_is_relayed_chunk_by_chunk(sluice, provider, body_file):
     recording = wire.load("openai-chat-streaming-usage")
-    first = recording.sse_events()[0]
+    first = b"".join(recording.leading_events())
     gate = threading.Event()
     provider.serve(recording, gate)
     curl = subprocess.Popen(

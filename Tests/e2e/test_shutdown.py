@@ -38,7 +38,7 @@ def _refuses_connections(port: int) -> bool:
 def test_signal_in_the_middle_of_a_stream_lets_it_finish(start_sluice, provider, sig):
     recording = wire.load("openai-chat-streaming-usage")
     sluice = start_sluice(policies.single_provider_policy(provider.base_url, recording.model))
-    first = recording.sse_events()[0]
+    first = b"".join(recording.leading_events())
     gate = threading.Event()
     provider.serve(recording, gate)
     try:

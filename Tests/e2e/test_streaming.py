@@ -14,7 +14,7 @@ APP_HEADERS = {"authorization": f"Bearer {policies.APP_KEY}"}
 
 def test_first_chunk_reaches_the_client_before_the_provider_sends_the_second(sluice, provider):
     recording = wire.load("openai-chat-streaming-usage")
-    first, *rest = recording.sse_events()
+    first = b"".join(recording.leading_events())
     gate = threading.Event()
     provider.serve(recording, gate)
     try:

@@ -46,6 +46,22 @@ class Recording:
         assert b"".join(events) == self.body, f"{self.name}: stream does not end with a blank line"
         return events
 
+    def leading_events(self) -> list[bytes]:
+        """The events up to and including the first with content. Sluice holds a stream's
+        preamble (the role-only chunk) back until then, so it can still fall back; these are
+        what reach the app first, together."""
+        events = self.sse_events()
+        for index, event in enumerate(events):
+            data = event.split(b"data: ", 1)[-1].strip()
+            if data == b"[DONE]":
+                return events[: index + 1]
+            chunk = json.loads(data)
+            for choice in chunk.get("choices", []):
+                delta = choice.get("delta", {})
+                if delta.get("content") or delta.get("tool_calls") or choice.get("finish_reason"):
+                    return events[: index + 1]
+        return events
+
     def request_json(self) -> dict:
         return json.loads(self.request_body)
 

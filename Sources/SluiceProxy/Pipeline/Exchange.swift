@@ -71,8 +71,11 @@ final class Exchange {
     var hold: StreamHold?
     /// The attempt's timers (total, first token), cancelled when the attempt ends.
     var attemptTimers: [Scheduled<Void>] = []
-    /// Drops the usage chunk Sluice asked for when the app did not.
-    var usageFilter: UsageChunkFilter?
+    /// Cleans an OpenAI stream for the app: the usage chunk Sluice asked for when the app did
+    /// not, malformed chunks; notes `[DONE]`.
+    var eventFilter: StreamEventFilter?
+    /// Something the access log line should say about how the answer went.
+    var note: String?
 
     init(requestID: String, method: HTTPMethod, path: String, keepAlive: Bool, snapshot: PolicySnapshot) {
         self.requestID = requestID

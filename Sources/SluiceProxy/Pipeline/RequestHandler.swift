@@ -280,7 +280,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // Every stream is asked for its usage, so limits and spend never settle blind.
             let forceUsage = request.stream && (endpoint == .chatCompletions || endpoint == .completions)
             let outgoing = request.rewritten(body, model: upstreamModel, forceUsage: forceUsage)
-            exchange.usageFilter = forceUsage && !request.includeUsage ? UsageChunkFilter() : nil
+            exchange.eventFilter = forceUsage ? StreamEventFilter(dropsUsage: !request.includeUsage) : nil
             let passthrough = snapshot.identity.credentials(for: exchange.caller) == .passthrough
             self.forward(
                 head: head,
@@ -544,7 +544,10 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if let code = exchange.errorCode { metadata["error"] = .string(code) }
         if cost > 0 { metadata["cost_usd"] = .string(LimitGate.dollars(cost)) }
-        if let note { metadata["note"] = .string(note) }
+        if let malformed = exchange.eventFilter?.malformed, malformed > 0 {
+            metadata["malformed_chunks_dropped"] = .stringConvertible(malformed)
+        }
+        if let note = note ?? exchange.note { metadata["note"] = .string(note) }
         self.gateway.logger.info("access", metadata: metadata)
     }
 }
@@ -617,8 +620,8 @@ extension RequestHandler: UpstreamResponseDelegate {
         }
         buffer.withUnsafeReadableBytes { exchange.usage?.feed($0) }
         var buffer = buffer
-        if exchange.usageFilter != nil {
-            let kept = buffer.withUnsafeReadableBytes { exchange.usageFilter!.feed($0) }
+        if exchange.eventFilter != nil {
+            let kept = buffer.withUnsafeReadableBytes { exchange.eventFilter!.feed($0) }
             guard !kept.isEmpty else { return }
             buffer = context.channel.allocator.buffer(bytes: kept)
         }
@@ -648,12 +651,23 @@ extension RequestHandler: UpstreamResponseDelegate {
             return
         }
         guard let translation = exchange.translation else {
-            if let rest = exchange.usageFilter?.finish(), !rest.isEmpty {
-                let buffer = context.channel.allocator.buffer(bytes: rest)
-                if exchange.restoration != nil {
-                    self.restore(buffer)
-                } else {
-                    context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            if var filter = exchange.eventFilter {
+                var rest = filter.finish()
+                // A stream that ended cleanly without `[DONE]` is finished for the app at once,
+                // so its SDK does not wait for an end that will not come.
+                if exchange.isEventStream, exchange.status == 200, filter.sawChunk, !filter.sawDone {
+                    if !rest.isEmpty, rest.last != 0x0A { rest += [0x0A, 0x0A] }
+                    rest += StreamEventFilter.doneEvent
+                    exchange.note = "stream ended without [DONE]; finished it"
+                }
+                exchange.eventFilter = filter
+                if !rest.isEmpty {
+                    let buffer = context.channel.allocator.buffer(bytes: rest)
+                    if exchange.restoration != nil {
+                        self.restore(buffer)
+                    } else {
+                        context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                    }
                 }
             }
             if exchange.restoration != nil {

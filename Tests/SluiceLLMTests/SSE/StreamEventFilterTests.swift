@@ -2,8 +2,8 @@ import Testing
 
 @testable import SluiceLLM
 
-@Suite("UsageChunkFilter")
-struct UsageChunkFilterTests {
+@Suite("StreamEventFilter")
+struct StreamEventFilterTests {
     static let content = #"data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"}}],"usage":null}"# + "\n\n"
     static let usage = #"data: {"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}}"# + "\n\n"
     static let done = "data: [DONE]\n\n"
@@ -13,7 +13,7 @@ struct UsageChunkFilterTests {
         let stream = Array((Self.content + Self.content + Self.usage + Self.done).utf8)
         let expected = Array((Self.content + Self.content + Self.done).utf8)
         for cut in [1, 2, 3, 7, 50, 1000] {
-            var filter = UsageChunkFilter()
+            var filter = StreamEventFilter(dropsUsage: true)
             var output: [UInt8] = []
             var index = 0
             while index < stream.count {
@@ -30,7 +30,7 @@ struct UsageChunkFilterTests {
     @Test("CRLF framing and a spaced choices array are recognised")
     func crlf() {
         let usage = #"data:{"choices": [ ],"usage":{"prompt_tokens":1}}"# + "\r\n\r\n"
-        var filter = UsageChunkFilter()
+        var filter = StreamEventFilter(dropsUsage: true)
         let out1 = filter.feed(Array(usage.utf8))
         #expect(out1 == [])
         #expect(filter.dropped)
@@ -38,7 +38,7 @@ struct UsageChunkFilterTests {
 
     @Test("bytes that cannot be the usage chunk are not held back")
     func passesThrough() {
-        var filter = UsageChunkFilter()
+        var filter = StreamEventFilter(dropsUsage: true)
         let out2 = filter.feed(Array(": keep-alive\n".utf8))
         #expect(out2 == Array(": keep-alive".utf8))
         let out3 = filter.feed(Array("\nevent: x\n\n".utf8))
@@ -50,6 +50,17 @@ struct UsageChunkFilterTests {
         // A content chunk is held only until its blank line.
         let out6 = filter.feed(Array(Self.content.utf8).dropLast(2))
         #expect(out6 == [])
+        #expect(!filter.dropped)
+    }
+
+    @Test("a malformed chunk is taken out and counted; [DONE] is noted; the usage chunk stays when the app asked")
+    func malformedAndDone() {
+        var filter = StreamEventFilter(dropsUsage: false)
+        let broken = #"data: {"choices":[{"delta":{"content":"x"}"# + "\n\n"
+        let out = filter.feed(Array((Self.content + broken + Self.usage + Self.done).utf8))
+        #expect(out == Array((Self.content + Self.usage + Self.done).utf8))
+        #expect(filter.malformed == 1)
+        #expect(filter.sawDone)
         #expect(!filter.dropped)
     }
 }

@@ -1,21 +1,38 @@
-/// Takes OpenAI's final usage chunk (`"choices":[]` with a `usage` object) out of a
-/// `text/event-stream`, and passes every other byte through as it came.
-///
-/// Sluice asks providers for that chunk (`stream_options.include_usage`) on every stream so
-/// limits and spend settle on real numbers; an app that did not ask for it must not get it.
+/// Cleans an OpenAI `text/event-stream` on its way to the app, passing every other byte through
+/// as it came:
+/// - takes out the final usage chunk (`"choices":[]` with a `usage` object) when the app did not
+///   ask for it: Sluice asks providers for it on every stream (`stream_options.include_usage`)
+///   so limits and spend settle on real numbers;
+/// - takes out a malformed chunk (a `data:` JSON object that does not parse), counting it, so a
+///   provider's glitch does not break the app's SDK;
+/// - notes whether `data: [DONE]` came, so a stream that ended cleanly without it can be
+///   finished for the app.
 /// Events are held only until their closing blank line; memory is one event.
-public struct UsageChunkFilter: Sendable {
+public struct StreamEventFilter: Sendable {
     /// Bytes held back: the start of an event that may be the usage chunk, or line ends that
     /// may be half of the blank line closing an event being passed through.
     private var pending: [UInt8] = []
     /// Inside an event that cannot be the usage chunk: its bytes go through at once.
     private var passing = false
+    /// Whether the usage chunk is taken out.
+    public let dropsUsage: Bool
     /// Whether the usage chunk was seen (and dropped).
     public private(set) var dropped = false
+    /// Malformed chunks taken out.
+    public private(set) var malformed = 0
+    /// Whether `data: [DONE]` went through.
+    public private(set) var sawDone = false
+    /// Whether any chunk (a `data:` JSON object) came: the stream is OpenAI's event stream.
+    public private(set) var sawChunk = false
 
     private static let dataPrefix = Array("data:".utf8)
 
-    public init() {}
+    /// The `[DONE]` event a finished stream ends with.
+    public static let doneEvent = Array("data: [DONE]\n\n".utf8)
+
+    public init(dropsUsage: Bool) {
+        self.dropsUsage = dropsUsage
+    }
 
     /// The bytes of `input` that may go to the app now. Only an event that starts with `data:`
     /// is held until its blank line (to see whether it is the usage chunk); anything else
@@ -48,9 +65,19 @@ public struct UsageChunkFilter: Sendable {
             }
             guard compared == Self.dataPrefix.count, let end else { break }  // wait for more
             let event = pending[start..<end]
-            if Self.isUsageChunk(event) {
+            switch Self.classify(event) {
+            case .usage where dropsUsage:
+                sawChunk = true
                 dropped = true
-            } else {
+            case .malformed:
+                malformed += 1
+            case .done:
+                sawDone = true
+                output.append(contentsOf: event)
+            case .chunk, .usage:
+                sawChunk = true
+                output.append(contentsOf: event)
+            case .other:
                 output.append(contentsOf: event)
             }
             start = end
@@ -85,23 +112,23 @@ public struct UsageChunkFilter: Sendable {
         return nil
     }
 
-    /// Whether the event's data is a chunk with no choices and a usage object.
-    static func isUsageChunk(_ event: ArraySlice<UInt8>) -> Bool {
-        // Cheap pre-check: only the usage chunk has an empty choices array.
-        guard let dataStart = Self.dataPayloadStart(event) else { return false }
-        let payload = Array(event[dataStart...])
-        guard let scan = try? BodyScan.scan(payload, fields: ["choices", "usage"]) else { return false }
-        guard let choices = scan["choices"], choices.kind == .array, choices.isEmptyContainer else { return false }
-        return scan["usage"]?.kind == .object
-    }
+    enum EventKind { case chunk, usage, malformed, done, other }
 
-    /// Where the JSON of a single-line `data:` event starts.
-    private static func dataPayloadStart(_ event: ArraySlice<UInt8>) -> Int? {
+    /// What a whole `data:` event is.
+    static func classify(_ event: ArraySlice<UInt8>) -> EventKind {
         let prefix = Array("data:".utf8)
-        guard event.starts(with: prefix) else { return nil }
+        guard event.starts(with: prefix) else { return .other }
         var index = event.startIndex + prefix.count
         while index < event.endIndex, event[index] == UInt8(ascii: " ") { index += 1 }
-        guard index < event.endIndex, event[index] == UInt8(ascii: "{") else { return nil }
-        return index
+        guard index < event.endIndex else { return .other }
+        if event[index...].starts(with: Array("[DONE]".utf8)) { return .done }
+        guard event[index] == UInt8(ascii: "{") else { return .other }
+        guard let scan = try? BodyScan.scan(Array(event[index...]), fields: ["choices", "usage"]) else {
+            return .malformed
+        }
+        guard let choices = scan["choices"], choices.kind == .array, choices.isEmptyContainer,
+            scan["usage"]?.kind == .object
+        else { return .chunk }
+        return .usage
     }
 }

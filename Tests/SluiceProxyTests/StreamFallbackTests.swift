@@ -86,4 +86,26 @@ struct StreamFallbackTests {
         #expect(!response.body.contains("[DONE]"))
         #expect(backup.received.isEmpty)
     }
+
+    @Test("an Anthropic stream cut after message_start falls back too: nothing had reached the app")
+    func anthropicCutInPreamble() async throws {
+        let messageStart =
+            "event: message_start\n"
+            + #"data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"usage":{"input_tokens":9,"output_tokens":1}}}"#
+            + "\n\nevent: ping\ndata: {\"type\": \"ping\"}\n\n"
+        let primary = try TestProvider { _, _ in .cut(headers: Self.sse, chunks: [messageStart]) }
+        let backup = try TestProvider { _, _ in .chunks(status: 200, headers: Self.sse, chunks: Self.backupStream) }
+        defer { primary.stop(); backup.stop() }
+        let policy = Self.policy(primaryPort: primary.port, backupPort: backup.port)
+            .replacingOccurrences(of: "type: openai\n    base_url: http://127.0.0.1:\(primary.port)/v1", with: "type: anthropic\n    base_url: http://127.0.0.1:\(primary.port)")
+        #expect(policy.contains("type: anthropic"))
+        let gateway = try await TestGateway.start(policy: policy)
+        let client = try await gateway.client()
+        let response = try await client.send(.POST, "/v1/chat/completions", body: Self.body)
+        #expect(response.status == 200)
+        #expect(response.body == Self.backupStream.joined())
+        #expect(primary.received.first?.head.uri == "/v1/messages")
+        await client.close()
+        await gateway.stop()
+    }
 }

@@ -569,13 +569,13 @@ extension RequestHandler: UpstreamResponseDelegate {
                 created: exchange.created
             )
             exchange.status = 200
-            exchange.headSent = true
             exchange.isEventStream = true
             exchange.usage = UsageSniffer(framing: .sse)
             var headers = HTTPHeaders()
             headers.add(name: "content-type", value: "text/event-stream; charset=utf-8")
             headers.add(name: "cache-control", value: "no-cache")
-            context.write(self.wrapOutboundOut(.head(self.responseHead(status: .ok, headers: headers))), promise: nil)
+            // Held like an OpenAI stream: until the first content, a failure still falls back.
+            self.holdStream(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))
             return
         }
         exchange.usage = UsageSniffer(contentType: head.headers.first(name: "content-type"))
@@ -606,7 +606,12 @@ extension RequestHandler: UpstreamResponseDelegate {
                 var output = buffer.withUnsafeReadableBytes { translation.stream!.feed($0) }
                 if exchange.masks != nil { output = self.restoreTranslated(output, finishing: false) }
                 guard !output.isEmpty else { return }
-                context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: output)))), promise: nil)
+                let translated = context.channel.allocator.buffer(bytes: output)
+                if exchange.hold != nil {
+                    self.holdOrRelease(translated)
+                    return
+                }
+                context.write(self.wrapOutboundOut(.body(.byteBuffer(translated))), promise: nil)
             } else if translation.gathered.count + buffer.readableBytes > AnthropicTranslation.maxGatheredBytes {
                 exchange.call?.cancel()
                 exchange.call = nil

@@ -17,8 +17,16 @@ struct BucketLedger: Sendable {
         var drawing = false
         /// When the last draw finished, to re-ask an empty store only now and then.
         var lastDrawAt: Int64?
+        /// When the last draw failed: the next waits a second, so a store that does not answer
+        /// is not asked in a tight loop.
+        var failedAt: Int64?
         /// A per-process bucket used while the store is down and the policy fails open.
         var fallback: TokenBucket
+    }
+
+    /// Which part of the ledger a request was charged to, so its settlement adjusts the same.
+    enum Charge: Sendable {
+        case local, lease, fallback
     }
 
     enum Source: Sendable {
@@ -69,33 +77,45 @@ struct BucketLedger: Sendable {
         }
     }
 
-    /// Takes `units` after ``wait(for:now:storeDown:)`` said 0.
-    mutating func take(_ units: Int64, now: Int64, storeDown: Bool) {
+    /// Takes `units` after ``wait(for:now:storeDown:)`` said 0, and says where they went.
+    mutating func take(_ units: Int64, now: Int64, storeDown: Bool) -> Charge {
+        let units = max(0, units)
         switch source {
         case .local(var bucket):
             bucket.charge(units, at: now)
             source = .local(bucket)
+            return .local
         case .leased(var lease):
+            defer { source = .leased(lease) }
             if storeDown {
                 lease.fallback.charge(units, at: now)
-            } else {
-                let lacking = units - max(0, lease.balance)
-                if lacking > 0 { lease.fleet.charge(lacking, at: now) }
-                lease.balance -= units
+                return .fallback
             }
-            source = .leased(lease)
+            let lacking = units - max(0, lease.balance)
+            if lacking > 0 { lease.fleet.charge(lacking, at: now) }
+            lease.balance -= units
+            return .lease
         }
     }
 
-    /// Settles a reservation: `difference` more units used than reserved (less when negative).
-    mutating func adjust(by difference: Int64, now: Int64) {
+    /// Settles a reservation: `difference` more units used than reserved (less when negative),
+    /// on the part that was charged.
+    mutating func adjust(by difference: Int64, source charge: Charge, now: Int64) {
         guard difference != 0 else { return }
-        switch source {
-        case .local(var bucket):
+        switch (source, charge) {
+        case (.local(var bucket), _):
             if difference > 0 { bucket.charge(difference, at: now) } else { bucket.credit(-difference, at: now) }
             source = .local(bucket)
-        case .leased(var lease):
-            lease.balance -= difference
+        case (.leased(var lease), .fallback):
+            if difference > 0 {
+                lease.fallback.charge(difference, at: now)
+            } else {
+                lease.fallback.credit(-difference, at: now)
+            }
+            source = .leased(lease)
+        case (.leased(var lease), _):
+            // Given back to the lease at most up to one lease: more was never this sidecar's.
+            lease.balance = min(lease.balance - difference, max(lease.balance, lease.size))
             source = .leased(lease)
         }
     }
@@ -137,6 +157,7 @@ struct BucketLedger: Sendable {
     /// (or was last asked over a second ago).
     func unitsToDraw(now: Int64) -> Int64? {
         guard case .leased(let lease) = source, !lease.drawing, lease.balance < (lease.size + 1) / 2 else { return nil }
+        if let failedAt = lease.failedAt, now - failedAt < 1_000_000_000 { return nil }
         let recentlyEmpty =
             lease.fleet.available(at: now) == 0 && lease.lastDrawAt.map { now - $0 < 1_000_000_000 } == true
         guard !recentlyEmpty else { return nil }
@@ -158,6 +179,7 @@ struct BucketLedger: Sendable {
         lease.fleet = fleet
         lease.drawing = false
         lease.lastDrawAt = now
+        lease.failedAt = nil
         source = .leased(lease)
     }
 
@@ -166,6 +188,7 @@ struct BucketLedger: Sendable {
         guard case .leased(var lease) = source else { return }
         lease.drawing = false
         lease.lastDrawAt = now
+        lease.failedAt = now
         source = .leased(lease)
     }
 

@@ -32,8 +32,9 @@ public struct Limiter: Sendable {
         var ticket: LimitTicket
         /// Scopes whose in-flight count this request holds.
         var scopes: [LimitScope]
-        /// Token buckets that hold its estimate.
-        var tokenBuckets: [BucketID]
+        /// Token buckets that hold its estimate, and which of their sources was charged (a
+        /// lease, or the per-sidecar bucket used during a store outage).
+        var tokenBuckets: [(BucketID, BucketLedger.Charge)]
         var expiresAt: Int64
     }
 
@@ -102,6 +103,7 @@ public struct Limiter: Sendable {
     public mutating func admit(
         workload: String?, model: String, estimatedTokens: Int64, now: Int64, unixSeconds: Int64
     ) -> Admission {
+        let estimatedTokens = max(0, estimatedTokens)
         guard let workload, let settings = configuration.workloads[workload] else {
             return .admitted(.unlimited(model: model), RateLimitHeaders())
         }
@@ -143,13 +145,17 @@ public struct Limiter: Sendable {
                 retryAfterNanoseconds: wait, shouldRetry: wait != nil)
             return .rejected(rejection, headers(scopes, now: now))
         }
-        for take in takes { buckets[take.id]?.take(take.units, now: now, storeDown: storeDown) }
+        var charged: [(BucketID, BucketLedger.Charge)] = []
+        for take in takes {
+            guard let charge = buckets[take.id]?.take(take.units, now: now, storeDown: storeDown) else { continue }
+            if take.kind == .tokensPerMinute { charged.append((take.id, charge)) }
+        }
         for (scope, _) in scopes { inFlight[scope, default: 0] += 1 }
         lastTicket += 1
         let ticket = LimitTicket(id: lastTicket, workload: workload, model: model, reservedTokens: estimatedTokens)
         reservations[ticket.id] = Reservation(
             ticket: ticket, scopes: scopes.map(\.0),
-            tokenBuckets: takes.filter { $0.kind == .tokensPerMinute }.map(\.id),
+            tokenBuckets: charged,
             expiresAt: now + configuration.reservationLifetimeNanoseconds)
         return .admitted(ticket, headers(scopes, now: now))
     }
@@ -192,10 +198,17 @@ public struct Limiter: Sendable {
     ///     delivered of a cut stream); nil keeps the estimate charged.
     ///   - cost: what the request cost, from the price table.
     public mutating func settle(_ ticket: LimitTicket, tokens: Int64?, cost: NanoUSD, now: Int64, unixSeconds: Int64) {
-        guard ticket.id != 0, let reservation = reservations.removeValue(forKey: ticket.id) else { return }
-        release(reservation)
-        if let tokens {
-            for id in reservation.tokenBuckets { buckets[id]?.adjust(by: tokens - ticket.reservedTokens, now: now) }
+        guard ticket.id != 0 else { return }
+        // A reservation that expired already released its slot; what the request cost is
+        // still spent, so it is booked either way.
+        if let reservation = reservations.removeValue(forKey: ticket.id) {
+            release(reservation)
+            if let tokens {
+                let (difference, overflow) = max(0, tokens).subtractingReportingOverflow(ticket.reservedTokens)
+                for (id, source) in reservation.tokenBuckets where !overflow {
+                    buckets[id]?.adjust(by: difference, source: source, now: now)
+                }
+            }
         }
         guard let workload = ticket.workload, cost > 0 else { return }
         let today = UTCCalendar.day(ofUnixSeconds: unixSeconds)

@@ -17,7 +17,7 @@ extension PostgresStoreConfiguration {
         let tls: PostgresClient.Configuration.TLS =
             switch self.tls {
             case .disable: .disable
-            case .prefer: .prefer(.makeClientConfiguration())
+            case .prefer: .prefer(Self.unverifiedTLS)
             case .require: .require(.makeClientConfiguration())
             }
         var configuration = PostgresClient.Configuration(
@@ -39,7 +39,7 @@ extension PostgresStoreConfiguration {
         let tls: PostgresConnection.Configuration.TLS =
             switch self.tls {
             case .disable: .disable
-            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .prefer: .prefer(try NIOSSLContext(configuration: Self.unverifiedTLS))
             case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
             }
         var configuration = PostgresConnection.Configuration(
@@ -56,5 +56,13 @@ extension PostgresStoreConfiguration {
         )
         configuration.options.additionalStartupParameters = startupParameters
         return configuration
+    }
+
+    /// `prefer` as libpq means it: encrypt when the server offers TLS, without checking its
+    /// certificate (use `sslmode=require`, which verifies, to authenticate the server).
+    static var unverifiedTLS: TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .none
+        return tls
     }
 }

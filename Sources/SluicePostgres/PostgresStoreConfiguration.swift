@@ -9,7 +9,7 @@ public struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
     public enum TLSMode: String, Sendable {
         /// Plain TCP.
         case disable
-        /// TLS when the server offers it (libpq's default).
+        /// TLS when the server offers it, the certificate unchecked (libpq's default).
         case prefer
         /// TLS or no connection. Unlike libpq's `require`, the certificate is verified against
         /// the system's trust roots and the host name (libpq's `verify-full`).

@@ -152,4 +152,46 @@ struct LimiterFleetTests {
     }
 }
 
+extension LimiterFleetTests {
+    @Test("tokens admitted during an outage settle on the outage's bucket, never inflating the lease")
+    func outageSettlesOnFallback() throws {
+        let time = ManualTime()
+        let settings = ["checkout": LimitSettings(rates: RateLimits(tokensPerMinute: 100_000))]
+        var sidecar = Limiter(
+            configuration: LimiterConfiguration(workloads: settings, fleet: .init(leaseBasisPoints: 500, failClosed: false)),
+            instance: "pod-a", now: time.now)
+        for order in sidecar.drawOrders(now: time.now) { sidecar.drawFailed(order, now: time.now) }
+        var tickets: [LimitTicket] = []
+        for _ in 0..<100 {
+            guard case .admitted(let ticket, _) = sidecar.admit(
+                workload: "checkout", model: "m", estimatedTokens: 900, now: time.now, unixSeconds: Self.unix)
+            else { throw LimiterTestFailure.notAdmitted }
+            tickets.append(ticket)
+        }
+        // The store answers again before the requests end.
+        let store = InMemoryLimitStore(now: { time.now })
+        time.advance(2_000_000_000)
+        for order in sidecar.drawOrders(now: time.now) {
+            sidecar.drew(order, grant: store.drawNow(order.bucket, spec: order.spec, units: order.units), now: time.now)
+        }
+        let balance = sidecar.leaseBalance(.workload("checkout"), .tokensPerMinute)
+        for ticket in tickets { sidecar.settle(ticket, tokens: 100, cost: 0, now: time.now, unixSeconds: Self.unix) }
+        #expect(sidecar.leaseBalance(.workload("checkout"), .tokensPerMinute) == balance)
+    }
+
+    @Test("a negative estimate counts as nothing and cannot inflate a bucket")
+    func negativeEstimate() throws {
+        let time = ManualTime()
+        var limiter = Limiter(
+            configuration: LimiterConfiguration(workloads: ["w": LimitSettings(rates: RateLimits(tokensPerMinute: 10))]),
+            instance: "p", now: time.now)
+        guard case .admitted(let ticket, _) = limiter.admit(
+            workload: "w", model: "m", estimatedTokens: Int64.min, now: time.now, unixSeconds: Self.unix)
+        else { throw LimiterTestFailure.notAdmitted }
+        #expect(ticket.reservedTokens == 0)
+        limiter.settle(ticket, tokens: 0, cost: 0, now: time.now, unixSeconds: Self.unix)
+        #expect(limiter.bucketState(.workload("w"), .tokensPerMinute, now: time.now)?.remaining == 10)
+    }
+}
+
 enum LimiterTestFailure: Error { case notAdmitted }

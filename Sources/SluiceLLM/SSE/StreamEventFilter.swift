@@ -114,21 +114,44 @@ public struct StreamEventFilter: Sendable {
 
     enum EventKind { case chunk, usage, malformed, done, other }
 
-    /// What a whole `data:` event is.
+    /// What a whole event is, read from its `data:` lines joined as SSE joins them (other
+    /// fields such as `id:` or `event:` do not matter).
     static func classify(_ event: ArraySlice<UInt8>) -> EventKind {
-        let prefix = Array("data:".utf8)
-        guard event.starts(with: prefix) else { return .other }
-        var index = event.startIndex + prefix.count
-        while index < event.endIndex, event[index] == UInt8(ascii: " ") { index += 1 }
-        guard index < event.endIndex else { return .other }
-        if event[index...].starts(with: Array("[DONE]".utf8)) { return .done }
-        guard event[index] == UInt8(ascii: "{") else { return .other }
-        guard let scan = try? BodyScan.scan(Array(event[index...]), fields: ["choices", "usage"]) else {
+        let data = dataLines(event)
+        var index = data.startIndex
+        while index < data.endIndex, data[index] == UInt8(ascii: " ") || data[index] == 0x0A { index += 1 }
+        guard index < data.endIndex else { return .other }
+        if data[index...].starts(with: Array("[DONE]".utf8)) { return .done }
+        guard data[index] == UInt8(ascii: "{") else { return .other }
+        guard let scan = try? BodyScan.scan(Array(data[index...]), fields: ["choices", "usage"]) else {
             return .malformed
         }
         guard let choices = scan["choices"], choices.kind == .array, choices.isEmptyContainer,
             scan["usage"]?.kind == .object
         else { return .chunk }
         return .usage
+    }
+
+    /// The values of the event's `data:` lines (one optional space dropped), joined by LF.
+    private static func dataLines(_ event: ArraySlice<UInt8>) -> [UInt8] {
+        let prefix = Array("data:".utf8)
+        var data: [UInt8] = []
+        var lineStart = event.startIndex
+        var index = event.startIndex
+        while index <= event.endIndex {
+            if index == event.endIndex || event[index] == 0x0A {
+                var line = event[lineStart..<index]
+                if line.last == 0x0D { line = line.dropLast() }
+                if line.starts(with: prefix) {
+                    var value = line.dropFirst(prefix.count)
+                    if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
+                    if !data.isEmpty { data.append(0x0A) }
+                    data.append(contentsOf: value)
+                }
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        return data
     }
 }

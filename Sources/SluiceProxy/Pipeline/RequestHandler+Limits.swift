@@ -12,10 +12,13 @@ extension RequestHandler {
         let defaultCompletion = Int64(
             exchange.snapshot.loaded.policy.workloads[workload ?? ""]?.limits?.defaultMaxTokens ?? 0)
         let prompt = TokenEstimate.promptTokens(textBytes: request.promptBytes, messages: 0)
-        // Embeddings produce no completion tokens.
-        let completion = endpoint == .embeddings ? 0 : Int64(request.maxTokens ?? Int(defaultCompletion))
+        // Embeddings produce no completion tokens. A negative or huge max_tokens is clamped,
+        // never trusted: the estimate is what token limits are charged.
+        let estimate = TokenEstimate.reservation(
+            prompt: prompt, maxTokens: endpoint == .embeddings ? 0 : request.maxTokens.map(Int64.init),
+            defaultCompletion: defaultCompletion)
         exchange.promptEstimate = prompt
-        switch self.gateway.limits.admit(workload: workload, model: request.model, estimatedTokens: prompt + completion) {
+        switch self.gateway.limits.admit(workload: workload, model: request.model, estimatedTokens: estimate) {
         case .admitted(let ticket, let headers):
             exchange.limitTicket = ticket
             exchange.rateLimitHeaders = headers.fields
@@ -55,9 +58,9 @@ extension RequestHandler {
             if let provider = exchange.providerName, let model = exchange.upstreamModel {
                 cost = self.gateway.limits.cost(of: usage, provider: provider, model: model)
             }
-        } else if exchange.headSent, let sniffer = exchange.usage, sniffer.framing == .sse {
+        } else if exchange.headSent, exchange.hold == nil, let sniffer = exchange.usage, sniffer.framing == .sse {
             tokens = exchange.promptEstimate + Int64(sniffer.dataLines)
-        } else if exchange.headSent || exchange.status == 200 {
+        } else if exchange.headSent {
             tokens = nil  // an answer without usage: the estimate stands
         } else {
             tokens = 0

@@ -33,6 +33,7 @@ extension RequestHandler {
         // The first-token clock stops; the total clock keeps running.
         if exchange.attemptTimers.count > 1 { exchange.attemptTimers.removeLast().cancel() }
         exchange.headSent = true
+        exchange.status = Int(hold.head.status.code)
         let headers = UpstreamHeaders.relayed(from: hold.head.headers)
         context.write(self.wrapOutboundOut(.head(self.responseHead(status: hold.head.status, headers: headers))), promise: nil)
         for buffer in hold.buffered {

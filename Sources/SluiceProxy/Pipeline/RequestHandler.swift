@@ -60,6 +60,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.exchange?.call?.cancel()
+        self.endAttemptTimers()
         self.exchange = nil
         self.context = nil
     }
@@ -196,10 +197,13 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let exchange = self.exchange, let call = exchange.call {
-            call.cancel()
+        // An exchange still open here was not answered in full: mid-answer, waiting between
+        // attempts, or holding a stream's preamble. It ends now, settling its limits.
+        if let exchange = self.exchange, exchange.pending != nil || exchange.call != nil {
+            exchange.call?.cancel()
             exchange.call = nil
-            self.finish(status: exchange.status ?? 499, note: "client went away")
+            let status = exchange.headSent ? (exchange.status ?? 499) : 499
+            self.finish(status: status, note: "client went away")
         }
         context.fireChannelInactive()
     }
@@ -252,8 +256,13 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let (head, endpoint, body, request) = (pending.head, pending.endpoint, pending.body, pending.scanned)
         exchange.providerName = provider.name
         exchange.upstreamModel = upstreamModel
+        // Nothing of an earlier attempt carries over.
         exchange.translation = nil
         exchange.firstByteAt = nil
+        exchange.heldError = nil
+        exchange.hold = nil
+        exchange.eventFilter = nil
+        exchange.restoration = nil
         switch provider.type {
         case .mock:
             self.answerFromMock(endpoint: endpoint, body: body, request: request, model: upstreamModel)
@@ -568,7 +577,6 @@ extension RequestHandler: UpstreamResponseDelegate {
                 includeUsage: translation.includeUsage,
                 created: exchange.created
             )
-            exchange.status = 200
             exchange.isEventStream = true
             exchange.usage = UsageSniffer(framing: .sse)
             var headers = HTTPHeaders()
@@ -581,11 +589,11 @@ extension RequestHandler: UpstreamResponseDelegate {
         exchange.usage = UsageSniffer(contentType: head.headers.first(name: "content-type"))
         exchange.isEventStream = head.headers.first(name: "content-type")?.hasPrefix("text/event-stream") ?? false
         if let masks = exchange.masks, self.beginRestoring(head, masks: masks) { return }
-        exchange.status = Int(head.status.code)
         if exchange.isEventStream, head.status == .ok, exchange.run != nil {
             self.holdStream(head)
             return
         }
+        exchange.status = Int(head.status.code)
         exchange.headSent = true
         let headers = UpstreamHeaders.relayed(from: head.headers)
         context.write(self.wrapOutboundOut(.head(self.responseHead(status: head.status, headers: headers))), promise: nil)
@@ -658,10 +666,14 @@ extension RequestHandler: UpstreamResponseDelegate {
         guard let translation = exchange.translation else {
             if var filter = exchange.eventFilter {
                 var rest = filter.finish()
+                // A last event without its blank line is closed and filtered like any other.
+                if !rest.isEmpty, exchange.isEventStream {
+                    while rest.last == 0x0A || rest.last == 0x0D { rest.removeLast() }
+                    rest = filter.feed(rest + [0x0A, 0x0A]) + filter.finish()
+                }
                 // A stream that ended cleanly without `[DONE]` is finished for the app at once,
                 // so its SDK does not wait for an end that will not come.
                 if exchange.isEventStream, exchange.status == 200, filter.sawChunk, !filter.sawDone {
-                    if !rest.isEmpty, rest.last != 0x0A { rest += [0x0A, 0x0A] }
                     rest += StreamEventFilter.doneEvent
                     exchange.note = "stream ended without [DONE]; finished it"
                 }
@@ -716,8 +728,9 @@ extension RequestHandler: UpstreamResponseDelegate {
         guard let exchange = self.exchange else { return }
         exchange.call = nil
         self.endAttemptTimers()
-        // Nothing of a held stream reached the app: it may still fall back.
+        // Nothing of a held stream or a held error reached the app: it may still fall back.
         exchange.hold = nil
+        exchange.heldError = nil
         if exchange.headSent {
             self.recordFailure(of: exchange, Self.attemptFailure(for: error))
             exchange.errorCode = "upstream_cut"

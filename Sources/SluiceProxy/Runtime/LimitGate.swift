@@ -31,8 +31,10 @@ public final class LimitGate: Sendable {
     static let spendInterval: TimeAmount = .milliseconds(500)
 
     init(policy: Policy, store: (any RunnableLimitStore)?, instance: String, logger: Logger, metrics: GatewayMetrics) {
+        var configuration = LimiterConfiguration(policy: policy)
+        if store == nil { configuration.fleet = nil }
         self.limiter = NIOLockedValueBox(
-            Limiter(configuration: LimiterConfiguration(policy: policy), instance: instance, now: Self.monotonic()))
+            Limiter(configuration: configuration, instance: instance, now: Self.monotonic()))
         self.prices = NIOLockedValueBox(Self.priceTable(policy))
         self.store = store
         self.logger = logger
@@ -42,7 +44,15 @@ public final class LimitGate: Sendable {
     /// Applies a reloaded policy: unchanged limits keep their counters, leases and spend.
     func reconfigure(_ policy: Policy) {
         let now = Self.monotonic()
-        self.limiter.withLockedValue { $0.reconfigure(LimiterConfiguration(policy: policy), now: now) }
+        var configuration = LimiterConfiguration(policy: policy)
+        if configuration.fleet != nil, self.store == nil {
+            // The store is connected at start-up; a reload cannot add one. Limits stay per
+            // process rather than waiting on leases no one draws.
+            configuration.fleet = nil
+            self.logger.warning(
+                "limits_store added by a reload is not used until Sluice restarts; limits hold per process meanwhile")
+        }
+        self.limiter.withLockedValue { $0.reconfigure(configuration, now: now) }
         self.prices.withLockedValue { $0 = Self.priceTable(policy) }
     }
 
@@ -171,16 +181,22 @@ public final class LimitGate: Sendable {
         await self.flushSpend()
     }
 
+    /// Makes the draws the limiter asks for, all at once: a slow store costs one round trip
+    /// per tick, not one per bucket.
     private func draw(from store: any RunnableLimitStore) async {
         let orders = self.limiter.withLockedValue { $0.drawOrders(now: Self.monotonic()) }
-        for order in orders {
-            do {
-                let grant = try await store.draw(order.bucket, spec: order.spec, units: order.units)
-                self.limiter.withLockedValue { $0.drew(order, grant: grant, now: Self.monotonic()) }
-                self.storeAnswered()
-            } catch {
-                self.limiter.withLockedValue { $0.drawFailed(order, now: Self.monotonic()) }
-                self.storeFailed(error, operation: "draw")
+        await withTaskGroup(of: Void.self) { group in
+            for order in orders {
+                group.addTask {
+                    do {
+                        let grant = try await store.draw(order.bucket, spec: order.spec, units: order.units)
+                        self.limiter.withLockedValue { $0.drew(order, grant: grant, now: Self.monotonic()) }
+                        self.storeAnswered()
+                    } catch {
+                        self.limiter.withLockedValue { $0.drawFailed(order, now: Self.monotonic()) }
+                        self.storeFailed(error, operation: "draw")
+                    }
+                }
             }
         }
     }

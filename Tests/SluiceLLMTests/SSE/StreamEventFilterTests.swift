@@ -63,4 +63,15 @@ struct StreamEventFilterTests {
         #expect(filter.sawDone)
         #expect(!filter.dropped)
     }
+
+    @Test("an event with other fields, or data over several lines, is read as SSE joins it, not dropped")
+    func otherFields() {
+        var filter = StreamEventFilter(dropsUsage: true)
+        let withID = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\nid: 7\n\n"
+        let split = "data: {\"choices\":\ndata: [{\"delta\":{\"content\":\"b\"}}]}\n\n"
+        let out = filter.feed(Array((withID + split).utf8))
+        #expect(out == Array((withID + split).utf8))
+        #expect(filter.malformed == 0)
+        #expect(filter.sawChunk)
+    }
 }

@@ -71,6 +71,18 @@ extension Limiter {
         ledgers[workload, default: SpendLedger(day: day)].refreshed(totals, on: day)
     }
 
+    /// What this sidecar owns of each shared bucket, taken out of its leases to give back to
+    /// the fleet when it stops: units it drew and will not use.
+    public mutating func unusedLeases() -> [DrawOrder] {
+        guard configuration.fleet != nil else { return [] }
+        var returns: [DrawOrder] = []
+        for (id, ledger) in buckets {
+            let units = buckets[id]?.releaseSurplus(keeping: 0) ?? 0
+            if units > 0 { returns.append(DrawOrder(bucket: id, spec: ledger.spec, units: units)) }
+        }
+        return returns.sorted { $0.bucket.key < $1.bucket.key }
+    }
+
     /// Marks the store as down (a read failed).
     public mutating func storeFailed() {
         storeDown = true

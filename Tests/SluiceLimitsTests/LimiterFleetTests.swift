@@ -195,3 +195,20 @@ extension LimiterFleetTests {
 }
 
 enum LimiterTestFailure: Error { case notAdmitted }
+
+extension LimiterFleetTests {
+    @Test("a stopping sidecar gives back what it holds of its leases, and only that")
+    func unusedLeases() {
+        let time = ManualTime()
+        let store = InMemoryLimitStore(now: { time.now })
+        var sidecar = fleet(1, time: time)[0]
+        drawAll(&sidecar, store: store, time: time)
+        #expect(sidecar.leaseBalance(.workload("checkout"), .requestsPerMinute) == 15)
+        _ = sidecar.admit(workload: "checkout", model: "m", estimatedTokens: 1, now: time.now, unixSeconds: Self.unix)
+        let returns = sidecar.unusedLeases()
+        #expect(returns.map(\.units) == [14])
+        #expect(sidecar.leaseBalance(.workload("checkout"), .requestsPerMinute) == 0)
+        for order in returns { store.giveBackNow(order.bucket, spec: order.spec, units: order.units) }
+        #expect(store.bucket(BucketID("checkout/requests"))?.available(at: time.now) == 299)
+    }
+}

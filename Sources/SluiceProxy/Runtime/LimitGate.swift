@@ -22,6 +22,9 @@ public final class LimitGate: Sendable {
     let store: (any RunnableLimitStore)?
     private let logger: Logger
     private let metrics: GatewayMetrics
+    /// Spend counters by workload, made once: building a metric handle takes the registry's
+    /// lock, too dear for every request.
+    private let spendCounters = NIOLockedValueBox<[String: CoreMetrics.Counter]>([:])
     /// The last store problem, for `/readyz` and `/status`; nil while it answers.
     private let outage = NIOLockedValueBox<String?>(nil)
 
@@ -83,7 +86,13 @@ public final class LimitGate: Sendable {
         let (now, unix) = (Self.monotonic(), Self.unixSeconds())
         self.limiter.withLockedValue { $0.settle(ticket, tokens: tokens, cost: cost, now: now, unixSeconds: unix) }
         if cost > 0, let workload = ticket.workload {
-            self.metrics.spendCounter(workload: workload).increment(by: Int(cost))
+            let counter = self.spendCounters.withLockedValue { counters in
+                if let counter = counters[workload] { return counter }
+                let counter = self.metrics.spendCounter(workload: workload)
+                counters[workload] = counter
+                return counter
+            }
+            counter.increment(by: Int(cost))
         }
     }
 
@@ -225,9 +234,14 @@ public final class LimitGate: Sendable {
         }
     }
 
-    /// On shutdown: one last attempt to hand over what this sidecar spent.
+    /// On shutdown: one last attempt to hand over what this sidecar spent, and to give the
+    /// fleet back the leases it will not use.
     private func flushSpend() async {
         guard let store = self.store else { return }
+        let unused = self.limiter.withLockedValue { $0.unusedLeases() }
+        for order in unused {
+            try? await store.giveBack(order.bucket, spec: order.spec, units: order.units)
+        }
         let entries = self.limiter.withLockedValue { $0.spendBatch() }
         guard !entries.isEmpty else { return }
         do {

@@ -1,4 +1,4 @@
-public import SluicePolicy
+import SluicePolicy
 
 /// Decides whether a request may go ahead under its workload's limits, and books what it used
 /// when it ends. Pure: every time is a parameter and the shared store is spoken to by whoever

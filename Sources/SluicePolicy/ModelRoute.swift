@@ -8,9 +8,16 @@ public struct ModelRoute: Sendable, Hashable, Encodable {
     public var strategy: RouteStrategy
     /// Retries per target; nil means one try per target.
     public var retry: RetrySettings?
+    /// Whether a stream that fails after its first content is continued on the next target that
+    /// accepts an assistant prefill (`resume`), rather than ended with an error event.
+    public var resume: Bool
 
     /// Creates a route.
-    public init(name: String, targets: [RouteTarget], strategy: RouteStrategy = .ordered, retry: RetrySettings? = nil) {
+    public init(
+        name: String, targets: [RouteTarget], strategy: RouteStrategy = .ordered, retry: RetrySettings? = nil,
+        resume: Bool = false
+    ) {
+        self.resume = resume
         self.name = name
         self.targets = targets
         self.strategy = strategy

@@ -31,7 +31,7 @@ extension PolicyDecoder {
         guard
             let model = fields(
                 of: entry.value, label: context, context: context, owner: entry.keyPosition,
-                allowed: ["targets", "strategy", "retry"]
+                allowed: ["targets", "strategy", "retry", "resume"]
             )
         else { return nil }
 
@@ -44,9 +44,10 @@ extension PolicyDecoder {
             decodeTargets($0, model: name, strategy: strategy, knownProviders: knownProviders)
         }
         let retry = model["retry"].map { decodeRetry($0, model: name) }
+        let resume = model["resume"].flatMap { boolean($0) } ?? false
 
         guard let targets, let strategy else { return nil }
-        return ModelRoute(name: name, targets: targets, strategy: strategy, retry: retry)
+        return ModelRoute(name: name, targets: targets, strategy: strategy, retry: retry, resume: resume)
     }
 
     private mutating func decodeTargets(

@@ -76,6 +76,14 @@ public struct FallbackRun: Sendable {
         finish(attempt, .abandoned, book: &book, at: now)
     }
 
+    /// Passes over `attempt` without a verdict (its target cannot serve this request, e.g. it
+    /// takes no prefill) and begins the next target's attempt.
+    public mutating func skipped(_ attempt: Attempt, book: inout TargetBook, at now: MonotonicInstant) -> Step {
+        finish(attempt, .abandoned, book: &book, at: now)
+        moveOn()
+        return next(book: &book, at: now)
+    }
+
     /// Records that `attempt` failed with `failure`, and says what follows. `timeLeft` is what
     /// remains of the request's total time (nil: no limit).
     public mutating func failed(

@@ -75,7 +75,7 @@ struct ModelErrorTests {
         #expect(
             modelIssues("  gpt-4o:\n    targets: [{ provider: openai }]\n    fallback: [demo]\n")
                 == [
-                    "policy.yaml:10:5: unknown key 'fallback' in model 'gpt-4o'; expected one of: targets, strategy, retry"
+                    "policy.yaml:10:5: unknown key 'fallback' in model 'gpt-4o'; expected one of: targets, strategy, retry, resume"
                 ]
         )
         #expect(

@@ -96,6 +96,7 @@ struct RedactionTests {
                   "models" : {
                     "m" : {
                       "name" : "m",
+                      "resume" : false,
                       "strategy" : "ordered",
                       "targets" : [
                         {

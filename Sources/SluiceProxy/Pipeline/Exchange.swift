@@ -74,6 +74,10 @@ final class Exchange {
     /// Cleans an OpenAI stream for the app: the usage chunk Sluice asked for when the app did
     /// not, malformed chunks; notes `[DONE]`.
     var eventFilter: StreamEventFilter?
+    /// What the app was told so far, when the route may resume a failed stream elsewhere.
+    var transcript: StreamTranscript?
+    /// The request as the app sent it, before a resume added its prefill.
+    var resumeBase: ByteBuffer?
     /// Something the access log line should say about how the answer went.
     var note: String?
 

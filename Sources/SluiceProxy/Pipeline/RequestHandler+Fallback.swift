@@ -156,7 +156,7 @@ extension RequestHandler {
         }
     }
 
-    private func fail(_ attempt: FallbackRun.Attempt, _ failure: AttemptFailure, in exchange: Exchange) -> FallbackRun.Step {
+    func fail(_ attempt: FallbackRun.Attempt, _ failure: AttemptFailure, in exchange: Exchange) -> FallbackRun.Step {
         var random = SystemRandomNumberGenerator()
         let step = self.gateway.withTargetBook { book in
             exchange.run!.failed(attempt, failure, book: &book, at: .now, using: &random)

@@ -34,9 +34,11 @@ extension RequestHandler {
         if exchange.attemptTimers.count > 1 { exchange.attemptTimers.removeLast().cancel() }
         exchange.headSent = true
         exchange.status = Int(hold.head.status.code)
+        self.startTranscriptIfResumable()
         let headers = UpstreamHeaders.relayed(from: hold.head.headers)
         context.write(self.wrapOutboundOut(.head(self.responseHead(status: hold.head.status, headers: headers))), promise: nil)
         for buffer in hold.buffered {
+            buffer.withUnsafeReadableBytes { exchange.transcript?.feed($0) }
             context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
     }

@@ -566,6 +566,11 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 extension RequestHandler: UpstreamResponseDelegate {
     func upstreamHead(_ head: HTTPResponseHead) {
         guard let context = self.context, let exchange = self.exchange else { return }
+        // Only a resumed stream gets a head after the app's: its continuation's.
+        if exchange.headSent {
+            self.resumedHead(head)
+            return
+        }
         if self.holdsForClassification(head) { return }
         if self.movedOn(after: head) { return }
         if let translation = exchange.translation {
@@ -619,6 +624,7 @@ extension RequestHandler: UpstreamResponseDelegate {
                     self.holdOrRelease(translated)
                     return
                 }
+                exchange.transcript?.feed(output)
                 context.write(self.wrapOutboundOut(.body(.byteBuffer(translated))), promise: nil)
             } else if translation.gathered.count + buffer.readableBytes > AnthropicTranslation.maxGatheredBytes {
                 exchange.call?.cancel()
@@ -646,6 +652,7 @@ extension RequestHandler: UpstreamResponseDelegate {
             self.holdOrRelease(buffer)
             return
         }
+        if exchange.transcript != nil { buffer.withUnsafeReadableBytes { exchange.transcript!.feed($0) } }
         context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
     }
 
@@ -732,15 +739,12 @@ extension RequestHandler: UpstreamResponseDelegate {
         exchange.hold = nil
         exchange.heldError = nil
         if exchange.headSent {
+            if exchange.isEventStream, self.resume(after: error) { return }
             self.recordFailure(of: exchange, Self.attemptFailure(for: error))
             exchange.errorCode = "upstream_cut"
             let apiError = SluiceError.from(error, provider: exchange.providerName ?? "-")
-            if exchange.isEventStream, let context = self.context {
-                // A stream already under way ends with an error event in the app's dialect and no
-                // `[DONE]`, so no client can take the part it got for the whole answer.
-                let event = apiError.openAIStreamErrorEvent()
-                context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: event)))), promise: nil)
-                self.writeEnd()
+            if exchange.isEventStream {
+                self.endStream(with: apiError)
                 return
             }
             // Part of a plain answer is already with the app: cut it so it cannot pass as complete.

@@ -7,7 +7,9 @@
 /// `data:` that is not a JSON object) counts as content: when in doubt, the stream goes on.
 /// Reads bytes cut anywhere; keeps one event at most.
 public struct FirstContentDetector: Sendable {
-    private var event: [UInt8] = []
+    private var parser = SSEParser()
+    /// Whether the next byte starts a line.
+    private var atLineStart = true
     /// Whether content was seen.
     public private(set) var sawContent = false
 
@@ -16,30 +18,18 @@ public struct FirstContentDetector: Sendable {
     /// Reads more of the stream; returns whether content has been seen so far.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> Bool {
         guard !sawContent else { return true }
+        // The first byte of every line must start an SSE field (`data`, `event`, `id`, `retry`)
+        // or a comment; anything else is not a preamble.
         for byte in bytes {
-            event.append(byte)
-            let count = event.count
-            // The first byte of every line must start an SSE field (`data`, `event`, `id`,
-            // `retry`) or a comment; anything else is not a preamble.
-            if count == 1 || event[count - 2] == 0x0A {
-                guard Self.lineStarts.contains(byte) else {
-                    sawContent = true
-                    event = []
-                    return true
-                }
+            if atLineStart, !Self.lineStarts.contains(byte) {
+                sawContent = true
+                return true
             }
-            // An event ends at a blank line (LF LF, or CR LF CR LF).
-            let ended =
-                byte == 0x0A && count >= 2
-                && (event[count - 2] == 0x0A || (count >= 4 && event[count - 2] == 0x0D && event[count - 3] == 0x0A))
-            if ended {
-                if Self.isContent(event) {
-                    sawContent = true
-                    event = []
-                    return true
-                }
-                event.removeAll(keepingCapacity: true)
-            }
+            atLineStart = byte == 0x0A || byte == 0x0D
+        }
+        for event in parser.feed(bytes) where Self.isContent(data: Array(event.data.utf8)) {
+            sawContent = true
+            return true
         }
         return false
     }
@@ -50,9 +40,8 @@ public struct FirstContentDetector: Sendable {
         UInt8(ascii: "d"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "r"), UInt8(ascii: ":"), 0x0A, 0x0D,
     ]
 
-    /// Whether one whole event is content.
-    static func isContent(_ event: [UInt8]) -> Bool {
-        guard let data = dataPayload(event) else { return false }
+    /// Whether one event's data (its `data:` lines joined) is content.
+    static func isContent(data: [UInt8]) -> Bool {
         guard data.first == UInt8(ascii: "{") else { return true }  // [DONE], or not a chunk at all
         for key in ["content", "text", "refusal", "reasoning_content", "finish_reason", "arguments"] {
             if hasNonEmptyString(data, key: key) { return true }
@@ -61,27 +50,6 @@ public struct FirstContentDetector: Sendable {
             if hasNonNullValue(data, key: key) { return true }
         }
         return false
-    }
-
-    /// The bytes after `data:` (and one space) on the event's data lines.
-    private static func dataPayload(_ event: [UInt8]) -> [UInt8]? {
-        let prefix = Array("data:".utf8)
-        var payload: [UInt8] = []
-        var found = false
-        var lineStart = 0
-        for index in 0...event.count {
-            guard index == event.count || event[index] == 0x0A else { continue }
-            var line = event[lineStart..<index]
-            if line.last == 0x0D { line = line.dropLast() }
-            if line.starts(with: prefix) {
-                var value = line.dropFirst(prefix.count)
-                if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
-                payload.append(contentsOf: value)
-                found = true
-            }
-            lineStart = index + 1
-        }
-        return found ? payload : nil
     }
 
     /// Where the value of `"key":` starts (after whitespace), for every occurrence.

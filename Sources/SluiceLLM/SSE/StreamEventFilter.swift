@@ -34,38 +34,75 @@ public struct StreamEventFilter: Sendable {
         self.dropsUsage = dropsUsage
     }
 
-    /// The bytes of `input` that may go to the app now. Only an event that starts with `data:`
-    /// is held until its blank line (to see whether it is the usage chunk); anything else
-    /// streams through as it comes.
+    /// What ``filter(_:)`` lets through of one read.
+    public enum Filtered: Sendable, Equatable {
+        /// The read goes on exactly as it came (the common case: no copy).
+        case unchanged
+        /// These bytes go on instead (something was taken out or held back).
+        case bytes([UInt8])
+    }
+
+    /// What of `input` may go to the app now. Only an event that starts with `data:` is held
+    /// until its blank line (to see whether it is the usage chunk or malformed); anything else
+    /// streams through as it comes. A read of whole events that all pass is `.unchanged`.
+    public mutating func filter(_ input: UnsafeRawBufferPointer) -> Filtered {
+        if pending.isEmpty {
+            let (kept, consumed) = process(input)
+            if consumed == input.count, kept == [0..<input.count] { return .unchanged }
+            pending = Array(input[consumed...])
+            return .bytes(Self.gather(kept, from: input))
+        }
+        let combined = pending + input
+        return combined.withUnsafeBytes { bytes in
+            let (kept, consumed) = process(bytes)
+            pending = Array(bytes[consumed...])
+            return .bytes(Self.gather(kept, from: bytes))
+        }
+    }
+
+    /// ``filter(_:)`` for any bytes, always as bytes.
     public mutating func feed(_ input: some Collection<UInt8>) -> [UInt8] {
-        pending.append(contentsOf: input)
-        var output: [UInt8] = []
+        let bytes = Array(input)
+        let filtered = bytes.withUnsafeBytes { filter($0) }
+        if case .bytes(let output) = filtered { return output }
+        return bytes
+    }
+
+    /// Walks `bytes` event by event: the ranges that go on, and where the unread rest starts.
+    private mutating func process(_ bytes: UnsafeRawBufferPointer) -> (kept: [Range<Int>], consumed: Int) {
+        var kept: [Range<Int>] = []
+        func keep(_ range: Range<Int>) {
+            guard !range.isEmpty else { return }
+            if let last = kept.last, last.upperBound == range.lowerBound {
+                kept[kept.count - 1] = last.lowerBound..<range.upperBound
+            } else {
+                kept.append(range)
+            }
+        }
         var start = 0
-        while start < pending.count {
-            let end = Self.eventEnd(in: pending, from: start)
+        while start < bytes.count {
+            let end = Self.eventEnd(in: bytes, from: start)
             if passing {
                 guard let end else {
                     // Keep trailing line ends: they may be the first half of the blank line.
-                    var keep = pending.count
-                    while keep > start, pending[keep - 1] == 0x0A || pending[keep - 1] == 0x0D { keep -= 1 }
-                    output.append(contentsOf: pending[start..<keep])
-                    start = keep
+                    var stop = bytes.count
+                    while stop > start, bytes[stop - 1] == 0x0A || bytes[stop - 1] == 0x0D { stop -= 1 }
+                    keep(start..<stop)
+                    start = stop
                     break
                 }
-                output.append(contentsOf: pending[start..<end])
+                keep(start..<end)
                 passing = false
                 start = end
                 continue
             }
-            let available = pending.count - start
-            let compared = min(available, Self.dataPrefix.count)
-            guard pending[start..<start + compared].elementsEqual(Self.dataPrefix.prefix(compared)) else {
+            let compared = min(bytes.count - start, Self.dataPrefix.count)
+            guard bytes[start..<start + compared].elementsEqual(Self.dataPrefix.prefix(compared)) else {
                 passing = true
                 continue
             }
             guard compared == Self.dataPrefix.count, let end else { break }  // wait for more
-            let event = pending[start..<end]
-            switch Self.classify(event) {
+            switch Self.classify(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) {
             case .usage where dropsUsage:
                 sawChunk = true
                 dropped = true
@@ -73,16 +110,22 @@ public struct StreamEventFilter: Sendable {
                 malformed += 1
             case .done:
                 sawDone = true
-                output.append(contentsOf: event)
+                keep(start..<end)
             case .chunk, .usage:
                 sawChunk = true
-                output.append(contentsOf: event)
+                keep(start..<end)
             case .other:
-                output.append(contentsOf: event)
+                keep(start..<end)
             }
             start = end
         }
-        pending.removeFirst(start)
+        return (kept, start)
+    }
+
+    private static func gather(_ ranges: [Range<Int>], from bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(ranges.reduce(0) { $0 + $1.count })
+        for range in ranges { output.append(contentsOf: bytes[range]) }
         return output
     }
 
@@ -96,7 +139,7 @@ public struct StreamEventFilter: Sendable {
     }
 
     /// The index after the first blank line (LF LF, or CR LF CR LF) at or after `start`.
-    private static func eventEnd(in bytes: [UInt8], from start: Int) -> Int? {
+    private static func eventEnd(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
         let lf: UInt8 = 0x0A
         let cr: UInt8 = 0x0D
         var index = start
@@ -115,43 +158,49 @@ public struct StreamEventFilter: Sendable {
     enum EventKind { case chunk, usage, malformed, done, other }
 
     /// What a whole event is, read from its `data:` lines joined as SSE joins them (other
-    /// fields such as `id:` or `event:` do not matter).
-    static func classify(_ event: ArraySlice<UInt8>) -> EventKind {
-        let data = dataLines(event)
-        var index = data.startIndex
-        while index < data.endIndex, data[index] == UInt8(ascii: " ") || data[index] == 0x0A { index += 1 }
-        guard index < data.endIndex else { return .other }
-        if data[index...].starts(with: Array("[DONE]".utf8)) { return .done }
-        guard data[index] == UInt8(ascii: "{") else { return .other }
-        guard let scan = try? BodyScan.scan(Array(data[index...]), fields: ["choices", "usage"]) else {
-            return .malformed
+    /// fields such as `id:` or `event:` do not matter). The usual single `data:` line is read
+    /// where it lies.
+    static func classify(_ event: UnsafeRawBufferPointer) -> EventKind {
+        let lines = dataLineRanges(event)
+        guard !lines.isEmpty else { return .other }
+        if lines.count == 1 { return classify(data: UnsafeRawBufferPointer(rebasing: event[lines[0]])) }
+        var joined: [UInt8] = []
+        for (index, line) in lines.enumerated() {
+            if index > 0 { joined.append(0x0A) }
+            joined.append(contentsOf: event[line])
         }
+        return joined.withUnsafeBytes { classify(data: $0) }
+    }
+
+    private static func classify(data: UnsafeRawBufferPointer) -> EventKind {
+        var index = 0
+        while index < data.count, data[index] == UInt8(ascii: " ") || data[index] == 0x0A { index += 1 }
+        guard index < data.count else { return .other }
+        let payload = UnsafeRawBufferPointer(rebasing: data[index...])
+        if payload.starts(with: Array("[DONE]".utf8)) { return .done }
+        guard payload[0] == UInt8(ascii: "{") else { return .other }
+        guard let scan = try? BodyScan.scan(payload, fields: ["choices", "usage"]) else { return .malformed }
         guard let choices = scan["choices"], choices.kind == .array, choices.isEmptyContainer,
             scan["usage"]?.kind == .object
         else { return .chunk }
         return .usage
     }
 
-    /// The values of the event's `data:` lines (one optional space dropped), joined by LF.
-    private static func dataLines(_ event: ArraySlice<UInt8>) -> [UInt8] {
+    /// Where the values of the event's `data:` lines are (one optional space dropped).
+    private static func dataLineRanges(_ event: UnsafeRawBufferPointer) -> [Range<Int>] {
         let prefix = Array("data:".utf8)
-        var data: [UInt8] = []
-        var lineStart = event.startIndex
-        var index = event.startIndex
-        while index <= event.endIndex {
-            if index == event.endIndex || event[index] == 0x0A {
-                var line = event[lineStart..<index]
-                if line.last == 0x0D { line = line.dropLast() }
-                if line.starts(with: prefix) {
-                    var value = line.dropFirst(prefix.count)
-                    if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
-                    if !data.isEmpty { data.append(0x0A) }
-                    data.append(contentsOf: value)
-                }
-                lineStart = index + 1
+        var ranges: [Range<Int>] = []
+        var lineStart = 0
+        for index in 0...event.count where index == event.count || event[index] == 0x0A {
+            var lineEnd = index
+            if lineEnd > lineStart, event[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            if lineEnd - lineStart >= prefix.count, event[lineStart..<lineStart + prefix.count].elementsEqual(prefix) {
+                var valueStart = lineStart + prefix.count
+                if valueStart < lineEnd, event[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+                ranges.append(valueStart..<lineEnd)
             }
-            index += 1
+            lineStart = index + 1
         }
-        return data
+        return ranges
     }
 }

@@ -4,7 +4,7 @@
 /// Only a plain text answer can be continued: a tool call, several choices or a finish reason
 /// make the transcript not resumable. Feed it the bytes the app was sent, cut anywhere.
 public struct StreamTranscript: Sendable {
-    private var event: [UInt8] = []
+    private var parser = SSEParser()
     /// The answer's text so far.
     public private(set) var text = ""
     /// Whether the answer can be continued from ``text``.
@@ -13,28 +13,14 @@ public struct StreamTranscript: Sendable {
     public init() {}
 
     public mutating func feed(_ bytes: some Collection<UInt8>) {
-        for byte in bytes {
-            event.append(byte)
-            let count = event.count
-            guard byte == 0x0A, count >= 2, event[count - 2] == 0x0A || event[count - 2] == 0x0D else { continue }
-            if event[count - 2] == 0x0D, count < 4 || event[count - 3] != 0x0A { continue }
-            read(event)
-            event.removeAll(keepingCapacity: true)
-        }
+        for event in parser.feed(bytes) { read(Array(event.data.utf8)) }
     }
 
-    private mutating func read(_ event: [UInt8]) {
-        var data: [UInt8] = []
-        for line in event.split(separator: 0x0A) {
-            var line = line
-            if line.last == 0x0D { line = line.dropLast() }
-            guard line.starts(with: Array("data:".utf8)) else { continue }
-            var value = line.dropFirst(5)
-            if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
-            data.append(contentsOf: value)
-        }
-        guard data.first == UInt8(ascii: "{"), let chunk = try? JSONNode.parse(data) else { return }
-        guard let choices = chunk["choices"]?.array else { return }
+    /// Reads one event's data: a chat completion chunk, or something else that adds nothing.
+    private mutating func read(_ data: [UInt8]) {
+        guard data.first == UInt8(ascii: "{"), let chunk = try? JSONNode.parse(data),
+            let choices = chunk["choices"]?.array
+        else { return }
         if choices.count > 1 { isResumable = false }
         for choice in choices {
             if let reason = choice["finish_reason"], reason != .null { isResumable = false }

@@ -99,6 +99,8 @@ struct StreamHold {
     var buffered: [ByteBuffer] = []
     var bytes = 0
     var detector = FirstContentDetector()
+    /// Stopped when the first content lets the stream go.
+    var firstTokenTimer: Scheduled<Void>?
     /// Past this much preamble the stream is let go anyway.
     static let maxBytes = 16 * 1024
 }

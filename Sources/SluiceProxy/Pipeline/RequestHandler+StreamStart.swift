@@ -12,7 +12,8 @@ extension RequestHandler {
     func holdStream(_ head: HTTPResponseHead) {
         guard let exchange = self.exchange, let call = exchange.call else { return }
         exchange.hold = StreamHold(head: head)
-        self.startAttemptTimer(phase: "first_token", after: call.endpoint.firstTokenTimeout, for: call)
+        exchange.hold?.firstTokenTimer = self.startAttemptTimer(
+            phase: "first_token", after: call.endpoint.firstTokenTimeout, for: call)
     }
 
     /// Adds `buffer` to the held preamble, and lets the stream go once content arrives.
@@ -31,7 +32,7 @@ extension RequestHandler {
         guard let context = self.context, let exchange = self.exchange, let hold = exchange.hold else { return }
         exchange.hold = nil
         // The first-token clock stops; the total clock keeps running.
-        if exchange.attemptTimers.count > 1 { exchange.attemptTimers.removeLast().cancel() }
+        hold.firstTokenTimer?.cancel()
         exchange.headSent = true
         exchange.status = Int(hold.head.status.code)
         self.startTranscriptIfResumable()
@@ -45,8 +46,9 @@ extension RequestHandler {
 
     /// Starts a clock on the attempt `call`: when it runs out first, the call is cut and fails
     /// with a timeout of `phase` (before the answer: a fallback; during it: an error event).
-    func startAttemptTimer(phase: String, after amount: TimeAmount, for call: UpstreamCall) {
-        guard let context = self.context, let exchange = self.exchange else { return }
+    @discardableResult
+    func startAttemptTimer(phase: String, after amount: TimeAmount, for call: UpstreamCall) -> Scheduled<Void>? {
+        guard let context = self.context, let exchange = self.exchange else { return nil }
         if phase == "total" { self.endAttemptTimers() }
         let timer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
             guard let self, let exchange = self.exchange, exchange.call === call else { return }
@@ -54,6 +56,7 @@ extension RequestHandler {
             self.upstreamFailed(.timeout(host: call.endpoint.authority, phase: phase, after: amount))
         }
         exchange.attemptTimers.append(timer)
+        return timer
     }
 
     func endAttemptTimers() {

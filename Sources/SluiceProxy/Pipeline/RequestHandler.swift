@@ -640,9 +640,12 @@ extension RequestHandler: UpstreamResponseDelegate {
         buffer.withUnsafeReadableBytes { exchange.usage?.feed($0) }
         var buffer = buffer
         if exchange.eventFilter != nil {
-            let kept = buffer.withUnsafeReadableBytes { exchange.eventFilter!.feed($0) }
-            guard !kept.isEmpty else { return }
-            buffer = context.channel.allocator.buffer(bytes: kept)
+            // Whole events that all pass go on as the same buffer; only a read with something
+            // taken out or held back is copied.
+            if case .bytes(let kept) = buffer.withUnsafeReadableBytes({ exchange.eventFilter!.filter($0) }) {
+                guard !kept.isEmpty else { return }
+                buffer = context.channel.allocator.buffer(bytes: kept)
+            }
         }
         if exchange.restoration != nil {
             self.restore(buffer)

@@ -75,3 +75,18 @@ struct StreamEventFilterTests {
         #expect(filter.sawChunk)
     }
 }
+
+extension StreamEventFilterTests {
+    @Test("a read of whole events that all pass is unchanged (no copy); a cut read is not")
+    func unchanged() {
+        var filter = StreamEventFilter(dropsUsage: true)
+        let whole = Array((Self.content + Self.content).utf8)
+        let first = whole.withUnsafeBytes { filter.filter($0) }
+        #expect(first == .unchanged)
+        let cut = Array(Self.content.utf8)
+        let held = cut.prefix(20).withUnsafeBytes { filter.filter(UnsafeRawBufferPointer($0)) }
+        #expect(held == .bytes([]))
+        let rest = cut.dropFirst(20).withUnsafeBytes { filter.filter(UnsafeRawBufferPointer($0)) }
+        #expect(rest == .bytes(cut))
+    }
+}

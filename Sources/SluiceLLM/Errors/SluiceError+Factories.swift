@@ -106,14 +106,6 @@ extension SluiceError {
             openAICode: "pii_detected")
     }
 
-    /// 429: `limit` (e.g. `"600 requests per minute"`) is reached for `workload`.
-    public static func rateLimited(workload: String, limit: String, retryAfterSeconds: Int) -> SluiceError {
-        SluiceError(
-            code: .rateLimited,
-            message: "Rate limit reached for workload '\(workload)': \(limit). Retry after \(retryAfterSeconds)s.",
-            retryAfterSeconds: retryAfterSeconds)
-    }
-
     /// 429 `rate_limit_exceeded` with a message that names the limit (written by the limiter).
     public static func rateLimited(_ message: String) -> SluiceError {
         SluiceError(code: .rateLimited, message: message)
@@ -129,15 +121,6 @@ extension SluiceError {
         SluiceError(
             code: .noHealthyTarget, message: "Limits cannot be checked: \(detail).", param: nil,
             openAICode: "limits_store_unavailable")
-    }
-
-    /// 429: `budget` (e.g. `"$50.00 per day"`) is spent for `workload`.
-    public static func budgetExceeded(workload: String, budget: String, retryAfterSeconds: Int?) -> SluiceError {
-        let when = retryAfterSeconds.map { " It resets in \($0)s." } ?? ""
-        return SluiceError(
-            code: .budgetExceeded,
-            message: "Workload '\(workload)' has spent its budget of \(budget).\(when)",
-            retryAfterSeconds: retryAfterSeconds)
     }
 }
 

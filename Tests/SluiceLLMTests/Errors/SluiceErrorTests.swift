@@ -53,11 +53,11 @@ struct SluiceErrorTests {
             error: .promptBlocked(rule: "no_exfil"), status: 400, openAIType: "invalid_request_error",
             openAICode: "prompt_blocked", anthropicType: "invalid_request_error"),
         Expectation(
-            error: .rateLimited(workload: "checkout", limit: "600 requests per minute", retryAfterSeconds: 3),
+            error: .rateLimited("Rate limit reached for workload 'checkout': requests_per_minute is 600."),
             status: 429, openAIType: "rate_limit_error", openAICode: "rate_limit_exceeded",
             anthropicType: "rate_limit_error"),
         Expectation(
-            error: .budgetExceeded(workload: "checkout", budget: "$50.00 per day", retryAfterSeconds: 3600),
+            error: .budgetExceeded("Budget exhausted for workload 'checkout'."),
             status: 429, openAIType: "insufficient_quota", openAICode: "budget_exceeded",
             anthropicType: "rate_limit_error"),
         Expectation(
@@ -193,7 +193,7 @@ struct SluiceErrorTests {
         #expect(withCause.description.contains("cause"))
         withCause.param = "x"
         #expect(withCause != without)
-        #expect(SluiceError.rateLimited(workload: "w", limit: "l", retryAfterSeconds: 7).retryAfterSeconds == 7)
+        #expect(SluiceError(code: .rateLimited, message: "m", retryAfterSeconds: 7).retryAfterSeconds == 7)
         #expect(SluiceError.missingField("a") != SluiceError.invalidField("a", "x"))
     }
 }

@@ -8,25 +8,10 @@ import Testing
 @Suite("Fallback on a prompt too long for the context, and on a content filter")
 struct FallbackRefusalTests {
     static func policy(primaryPort: Int, backupPort: Int, on: String) -> String {
-        """
-        version: 1
-        listen:
-          app: 127.0.0.1:0
-          admin: 127.0.0.1:0
-        server:
-          event_loop_threads: 1
-        providers:
-          primary:
-            type: openai
-            base_url: http://127.0.0.1:\(primaryPort)/v1
-          backup:
-            type: openai
-            base_url: http://127.0.0.1:\(backupPort)/v1
-        models:
-          chat:
-            targets: [ { provider: primary, model: small-context }, { provider: backup, model: large-context } ]
-            retry: { on: [\(on)] }
-        """
+        TestGateway.policy(
+            providers: [TestGateway.provider("primary", port: primaryPort), TestGateway.provider("backup", port: backupPort)],
+            models: "  chat:\n    targets: [ { provider: primary, model: small-context }, "
+                + "{ provider: backup, model: large-context } ]\n    retry: { on: [\(on)] }")
     }
 
     static let contextLength =

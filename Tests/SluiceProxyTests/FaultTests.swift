@@ -12,26 +12,12 @@ import Testing
 @Suite("Faults a provider can have, through the gateway")
 struct FaultTests {
     static func policy(primaryPort: Int, backupPort: Int, retry: String) -> String {
-        """
-        version: 1
-        listen:
-          app: 127.0.0.1:0
-          admin: 127.0.0.1:0
-        server:
-          event_loop_threads: 1
-        providers:
-          primary:
-            type: openai
-            base_url: http://127.0.0.1:\(primaryPort)/v1
-            timeouts: { first_byte: 2s, idle: 300ms }
-          backup:
-            type: openai
-            base_url: http://127.0.0.1:\(backupPort)/v1
-        models:
-          chat:
-            targets: [ { provider: primary }, { provider: backup } ]
-            retry: \(retry)
-        """
+        TestGateway.policy(
+            providers: [
+                TestGateway.provider("primary", port: primaryPort, lines: ["timeouts: { first_byte: 2s, idle: 300ms }"]),
+                TestGateway.provider("backup", port: backupPort),
+            ],
+            models: "  chat:\n    targets: [ { provider: primary }, { provider: backup } ]\n    retry: \(retry)")
     }
 
     static let body = #"{"model":"chat","messages":[{"role":"user","content":"hi"}]}"#

@@ -60,6 +60,7 @@ struct LimitsPathTests {
         defer { provider.stop() }
         let gateway = try await Self.start(limits: "      requests_per_minute: 2", provider: provider)
         let client = try await gateway.client()
+        let started = ContinuousClock.now
         for remaining in ["1", "0"] {
             let ok = try await client.send(.POST, "/v1/chat/completions", body: Self.mockChat)
             #expect(ok.status == 200)
@@ -73,11 +74,14 @@ struct LimitsPathTests {
         #expect(error["type"] as? String == "rate_limit_error")
         let message = try #require(error["message"] as? String)
         #expect(message.hasPrefix("Rate limit reached for workload 'checkout': requests_per_minute is 2. Try again in "))
-        let retryAfter = try #require(refused.headers.first(name: "retry-after").flatMap(Int.init))
-        // 30 s for the next request at 2 per minute, less however long the test took to get here.
-        #expect((20...30).contains(retryAfter))
+        // 30 s for the next request at 2 per minute, less what refilled since the first: the
+        // bounds come from the time the test measured, not from a guess at its speed.
+        let elapsedMs = Int((ContinuousClock.now - started).components.seconds * 1000)
+            + Int((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000) + 1
         let retryAfterMs = try #require(refused.headers.first(name: "retry-after-ms").flatMap(Int.init))
-        #expect((20_000...30_000).contains(retryAfterMs))
+        #expect((30_000 - elapsedMs...30_000).contains(retryAfterMs))
+        let retryAfter = try #require(refused.headers.first(name: "retry-after").flatMap(Int.init))
+        #expect(retryAfter == (retryAfterMs + 999) / 1000)
         #expect(refused.headers.first(name: "x-ratelimit-remaining-requests") == "0")
         #expect(refused.headers.first(name: "x-ratelimit-reset-requests")?.hasSuffix("s") == true)
         #expect(refused.headers.first(name: "x-should-retry") == nil)

@@ -9,26 +9,14 @@ import Testing
 @Suite("resume: a stream cut mid-answer is continued on a target that takes a prefill")
 struct ResumeTests {
     static func policy(primaryPort: Int, anthropicPort: Int, resume: Bool) -> String {
-        """
-        version: 1
-        listen:
-          app: 127.0.0.1:0
-          admin: 127.0.0.1:0
-        server:
-          event_loop_threads: 1
-        providers:
-          primary:
-            type: openai
-            base_url: http://127.0.0.1:\(primaryPort)/v1
-          claude:
-            type: anthropic
-            base_url: http://127.0.0.1:\(anthropicPort)
-            api_key: { env: TEST_PROVIDER_KEY }
-        models:
-          chat:
-            targets: [ { provider: primary, model: gpt-4o }, { provider: claude, model: claude-sonnet-4-5 } ]
-            resume: \(resume)
-        """
+        TestGateway.policy(
+            providers: [
+                TestGateway.provider("primary", port: primaryPort),
+                TestGateway.provider(
+                    "claude", type: "anthropic", port: anthropicPort, lines: ["api_key: { env: TEST_PROVIDER_KEY }"]),
+            ],
+            models: "  chat:\n    targets: [ { provider: primary, model: gpt-4o }, "
+                + "{ provider: claude, model: claude-sonnet-4-5 } ]\n    resume: \(resume)")
     }
 
     static let sse = [("content-type", "text/event-stream")]

@@ -8,26 +8,15 @@ import Testing
 
 @Suite("Streams fall back freely until their first content reaches the app")
 struct StreamFallbackTests {
-    static func policy(primaryPort: Int, backupPort: Int) -> String {
-        """
-        version: 1
-        listen:
-          app: 127.0.0.1:0
-          admin: 127.0.0.1:0
-        server:
-          event_loop_threads: 1
-        providers:
-          primary:
-            type: openai
-            base_url: http://127.0.0.1:\(primaryPort)/v1
-            timeouts: { first_byte: 2s, first_token: 300ms, idle: 5s }
-          backup:
-            type: openai
-            base_url: http://127.0.0.1:\(backupPort)/v1
-        models:
-          chat:
-            targets: [ { provider: primary }, { provider: backup } ]
-        """
+    static func policy(primaryPort: Int, backupPort: Int, primaryType: String = "openai") -> String {
+        TestGateway.policy(
+            providers: [
+                TestGateway.provider(
+                    "primary", type: primaryType, port: primaryPort,
+                    lines: ["timeouts: { first_byte: 2s, first_token: 300ms, idle: 5s }"]),
+                TestGateway.provider("backup", port: backupPort),
+            ],
+            models: "  chat:\n    targets: [ { provider: primary }, { provider: backup } ]")
     }
 
     static let sse = [("content-type", "text/event-stream")]
@@ -96,9 +85,7 @@ struct StreamFallbackTests {
         let primary = try TestProvider { _, _ in .cut(headers: Self.sse, chunks: [messageStart]) }
         let backup = try TestProvider { _, _ in .chunks(status: 200, headers: Self.sse, chunks: Self.backupStream) }
         defer { primary.stop(); backup.stop() }
-        let policy = Self.policy(primaryPort: primary.port, backupPort: backup.port)
-            .replacingOccurrences(of: "type: openai\n    base_url: http://127.0.0.1:\(primary.port)/v1", with: "type: anthropic\n    base_url: http://127.0.0.1:\(primary.port)")
-        #expect(policy.contains("type: anthropic"))
+        let policy = Self.policy(primaryPort: primary.port, backupPort: backup.port, primaryType: "anthropic")
         let gateway = try await TestGateway.start(policy: policy)
         let client = try await gateway.client()
         let response = try await client.send(.POST, "/v1/chat/completions", body: Self.body)

@@ -65,3 +65,30 @@ struct TestGateway {
         await self.gateway.shutdown()
     }
 }
+
+extension TestGateway {
+    /// A policy on ephemeral ports with one event loop; `providers` and `models` are the
+    /// entries of those sections (indented two spaces, as ``provider(_:type:port:lines:)``
+    /// writes them), `extra` is appended as top-level YAML.
+    static func policy(providers: [String], models: String, extra: String = "") -> String {
+        """
+        version: 1
+        listen:
+          app: 127.0.0.1:0
+          admin: 127.0.0.1:0
+        server:
+          event_loop_threads: 1
+        providers:
+        \(providers.joined())models:
+        \(models)
+        \(extra)
+        """
+    }
+
+    /// One provider entry at `127.0.0.1:port` (`/v1` for OpenAI), with more of its keys in `lines`.
+    static func provider(_ name: String, type: String = "openai", port: Int, lines: [String] = []) -> String {
+        let base = type == "openai" ? "http://127.0.0.1:\(port)/v1" : "http://127.0.0.1:\(port)"
+        return (["  \(name):", "    type: \(type)", "    base_url: \(base)"] + lines.map { "    " + $0 })
+            .joined(separator: "\n") + "\n"
+    }
+}

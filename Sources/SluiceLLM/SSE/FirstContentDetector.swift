@@ -17,11 +17,18 @@ public struct FirstContentDetector: Sendable {
 
     /// Reads more of the stream; returns whether content has been seen so far.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> Bool {
+        let handled = bytes.withContiguousStorageIfAvailable { feed(UnsafeRawBufferPointer($0)) }
+        return handled ?? Array(bytes).withUnsafeBytes { feed($0) }
+    }
+
+    /// Reads more of the stream; returns whether content has been seen so far.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard !sawContent else { return true }
         // The first byte of every line must start an SSE field (`data`, `event`, `id`, `retry`)
         // or a comment; anything else is not a preamble.
-        for byte in bytes {
-            if atLineStart, !Self.lineStarts.contains(byte) {
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if atLineStart, !Self.isLineStart(byte) {
                 sawContent = true
                 return true
             }
@@ -34,56 +41,67 @@ public struct FirstContentDetector: Sendable {
         return false
     }
 
-    /// The bytes a preamble line may start with: `d`ata, `e`vent, `i`d, `r`etry, `:` comment,
-    /// and the line ends of a blank line.
-    private static let lineStarts: Set<UInt8> = [
-        UInt8(ascii: "d"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "r"), UInt8(ascii: ":"), 0x0A, 0x0D,
-    ]
+    /// Whether a preamble line may start with `byte`: `d`ata, `e`vent, `i`d, `r`etry, `:`
+    /// comment, and the line ends of a blank line.
+    private static func isLineStart(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "d"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "r"), UInt8(ascii: ":"), 0x0A, 0x0D:
+            true
+        default:
+            false
+        }
+    }
 
-    /// Whether one event's data (its `data:` lines joined) is content.
+    /// Keys whose non-empty string value is content.
+    private static let textKeys: Set<[UInt8]> = Set(
+        ["content", "text", "refusal", "reasoning_content", "finish_reason", "arguments"].map { Array($0.utf8) })
+    /// Keys whose non-null value is content.
+    private static let objectKeys: Set<[UInt8]> = Set(["tool_calls", "function_call", "error"].map { Array($0.utf8) })
+
+    private static let keyLengths = Set(textKeys.union(objectKeys).map(\.count))
+
+    /// Whether one event's data (its `data:` lines joined) is content: one pass over its keys.
     static func isContent(data: [UInt8]) -> Bool {
         guard data.first == UInt8(ascii: "{") else { return true }  // [DONE], or not a chunk at all
-        for key in ["content", "text", "refusal", "reasoning_content", "finish_reason", "arguments"] {
-            if hasNonEmptyString(data, key: key) { return true }
-        }
-        for key in ["tool_calls", "function_call", "error"] {
-            if hasNonNullValue(data, key: key) { return true }
+        let quote = UInt8(ascii: "\"")
+        var index = 0
+        while index < data.count {
+            guard data[index] == quote else {
+                index += 1
+                continue
+            }
+            // A string: read it to its closing quote (skipping escapes).
+            var end = index + 1
+            while end < data.count, data[end] != quote {
+                end += data[end] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            guard end < data.count else { return false }
+            // Only a string as long as one of the keys is worth a closer look.
+            guard Self.keyLengths.contains(end - index - 1) else {
+                index = end + 1
+                continue
+            }
+            let text = Array(data[index + 1..<end])
+            var cursor = end + 1
+            while cursor < data.count, data[cursor] == 0x20 || data[cursor] == 0x09 { cursor += 1 }
+            guard cursor < data.count, data[cursor] == UInt8(ascii: ":") else {
+                index = end + 1
+                continue
+            }
+            cursor += 1
+            while cursor < data.count, data[cursor] == 0x20 || data[cursor] == 0x09 { cursor += 1 }
+            guard cursor < data.count else { return false }
+            let value = data[cursor]
+            if textKeys.contains(text), value == quote, cursor + 1 < data.count, data[cursor + 1] != quote {
+                return true
+            }
+            if objectKeys.contains(text), value != UInt8(ascii: "n"),
+                !(value == UInt8(ascii: "[") && cursor + 1 < data.count && data[cursor + 1] == UInt8(ascii: "]"))
+            {
+                return true
+            }
+            index = cursor
         }
         return false
-    }
-
-    /// Where the value of `"key":` starts (after whitespace), for every occurrence.
-    private static func valueStarts(_ data: [UInt8], key: String) -> [Int] {
-        let needle = Array("\"\(key)\"".utf8)
-        var starts: [Int] = []
-        var index = 0
-        while index + needle.count <= data.count {
-            if data[index] == needle[0], data[index..<index + needle.count].elementsEqual(needle) {
-                var cursor = index + needle.count
-                while cursor < data.count, data[cursor] == 0x20 || data[cursor] == 0x09 { cursor += 1 }
-                if cursor < data.count, data[cursor] == UInt8(ascii: ":") {
-                    cursor += 1
-                    while cursor < data.count, data[cursor] == 0x20 || data[cursor] == 0x09 { cursor += 1 }
-                    if cursor < data.count { starts.append(cursor) }
-                }
-                index += needle.count
-            } else {
-                index += 1
-            }
-        }
-        return starts
-    }
-
-    private static func hasNonEmptyString(_ data: [UInt8], key: String) -> Bool {
-        valueStarts(data, key: key).contains { start in
-            data[start] == UInt8(ascii: "\"") && start + 1 < data.count && data[start + 1] != UInt8(ascii: "\"")
-        }
-    }
-
-    private static func hasNonNullValue(_ data: [UInt8], key: String) -> Bool {
-        valueStarts(data, key: key).contains { start in
-            data[start] != UInt8(ascii: "n") && data[start] != UInt8(ascii: "]")
-                && !(data[start] == UInt8(ascii: "[") && start + 1 < data.count && data[start + 1] == UInt8(ascii: "]"))
-        }
     }
 }

@@ -9,8 +9,10 @@ extension RequestHandler {
     /// fails closed). Returns whether the request goes on.
     func admit(_ request: ScannedRequest, endpoint: APIEndpoint, exchange: Exchange) -> Bool {
         let workload = exchange.caller.workloadName
+        // A workload without limits (or no workload) costs nothing here: no estimate, no lock.
+        guard let workload, exchange.snapshot.loaded.policy.workloads[workload]?.limits != nil else { return true }
         let defaultCompletion = Int64(
-            exchange.snapshot.loaded.policy.workloads[workload ?? ""]?.limits?.defaultMaxTokens ?? 0)
+            exchange.snapshot.loaded.policy.workloads[workload]?.limits?.defaultMaxTokens ?? 0)
         let prompt = TokenEstimate.promptTokens(textBytes: request.promptBytes, messages: 0)
         // Embeddings produce no completion tokens. A negative or huge max_tokens is clamped,
         // never trusted: the estimate is what token limits are charged.

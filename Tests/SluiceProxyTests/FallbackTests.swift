@@ -49,9 +49,10 @@ struct FallbackTests {
         defer { backup.stop() }
         let primaryProvider = try primary.map { reply in try TestProvider { _, _ in reply } }
         defer { primaryProvider?.stop() }
-        let closedPort = try await ReloadTests.freePort()
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
         let gateway = try await TestGateway.start(
-            policy: Self.policy(primaryPort: primaryProvider?.port ?? closedPort, backupPort: backup.port)
+            policy: Self.policy(primaryPort: primaryProvider?.port ?? refusing.port, backupPort: backup.port)
         )
         let client = try await gateway.client()
         var responses: [TestClient.Response] = []
@@ -126,11 +127,13 @@ struct FallbackTests {
 
     @Test("when every target fails, the app hears the last failure")
     func allFail() async throws {
-        let backup = try Self.backup()
-        let backupPort = backup.port
-        backup.stop()
-        let closedPort = try await ReloadTests.freePort()
-        let gateway = try await TestGateway.start(policy: Self.policy(primaryPort: closedPort, backupPort: backupPort))
+        let primary = try RefusingPort()
+        let backup = try RefusingPort()
+        defer {
+            primary.close()
+            backup.close()
+        }
+        let gateway = try await TestGateway.start(policy: Self.policy(primaryPort: primary.port, backupPort: backup.port))
         let client = try await gateway.client()
         let response = try await client.send(.POST, "/v1/chat/completions", body: Self.body)
         #expect(response.status == 502)

@@ -90,10 +90,9 @@ struct ProxyPathTests {
 
     @Test("a provider that refuses connections is a 502 naming the host")
     func unreachable() async throws {
-        let provider = try TestProvider { _, _ in .silence }
-        let port = provider.port
-        provider.stop()
-        let gateway = try await TestGateway.start(policy: TestGateway.policy(providerPort: port), environment: TestGateway.environment)
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        let gateway = try await TestGateway.start(policy: TestGateway.policy(providerPort: refusing.port), environment: TestGateway.environment)
         let client = try await gateway.client()
         let response = try await client.send(.POST, "/v1/chat/completions", body: Self.chatBody)
         #expect(response.status == 502)

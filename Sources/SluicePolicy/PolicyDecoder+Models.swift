@@ -91,6 +91,11 @@ extension PolicyDecoder {
                 )
             }
             let modelName = target["model"].flatMap { string($0) }
+            if let modelName, let modelField = target["model"], Self.hasControlCharacter(modelName) {
+                report(
+                    "\(label) has a model name with a control character such as a line break; model names are one line",
+                    at: modelField.value.position)
+            }
             let weightField = target["weight"]
             let weight = weightField.flatMap { integer($0, atLeast: 0) }
             weightTotal += weight ?? 0

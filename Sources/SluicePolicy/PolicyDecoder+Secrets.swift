@@ -80,6 +80,12 @@ extension PolicyDecoder {
             report("environment variable \(variable) (\(owner)) is empty", at: position)
             return nil
         }
+        guard !Self.hasControlCharacter(value) else {
+            report(
+                "environment variable \(variable) (\(owner)) contains a control character such as a line break; a secret must be one line",
+                at: position)
+            return nil
+        }
         return SecretValue(value)
     }
 
@@ -97,6 +103,18 @@ extension PolicyDecoder {
             report("file \(path) (\(owner)) is empty", at: position)
             return nil
         }
+        guard !Self.hasControlCharacter(value) else {
+            report(
+                "file \(path) (\(owner)) contains a control character such as a line break inside the secret; a secret must be one line",
+                at: position)
+            return nil
+        }
         return SecretValue(value)
+    }
+
+    /// Secrets go into HTTP headers, which Sluice's codecs do not re-check: a line break would
+    /// split the header.
+    static func hasControlCharacter(_ value: String) -> Bool {
+        value.utf8.contains { $0 < 0x20 || $0 == 0x7F }
     }
 }

@@ -68,6 +68,12 @@ struct ModelErrorTests {
             modelIssues("  gpt-4o:\n    targets:\n      - { provider: openai, model: \"\" }\n")
                 == ["policy.yaml:10:36: 'model' must not be empty"]
         )
+        #expect(
+            modelIssues("  gpt-4o:\n    targets:\n      - { provider: openai, model: \"gpt\\r\\nx: 1\" }\n")
+                == [
+                    "policy.yaml:10:36: target 1 of model 'gpt-4o' has a model name with a control character such as a line break; model names are one line"
+                ]
+        )
     }
 
     @Test("an unknown key in a model lists the model keys")

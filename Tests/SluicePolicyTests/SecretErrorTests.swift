@@ -49,6 +49,24 @@ struct SecretErrorTests {
         )
     }
 
+    @Test("a secret with a line break inside is refused: it would split the header it goes into")
+    func controlCharacters() {
+        #expect(
+            apiKeyIssues("{ env: OPENAI_API_KEY }", variables: ["OPENAI_API_KEY": "sk-1\r\nx-evil: 1"])
+                == [
+                    "policy.yaml:7:21: environment variable OPENAI_API_KEY (api_key of provider 'openai') contains a control character such as a line break; a secret must be one line"
+                ]
+        )
+        #expect(
+            apiKeyIssues("{ file: /run/secrets/openai }", files: ["/run/secrets/openai": "sk-1\nsk-2\n"])
+                == [
+                    "policy.yaml:7:22: file /run/secrets/openai (api_key of provider 'openai') contains a control character such as a line break inside the secret; a secret must be one line"
+                ]
+        )
+        // A trailing newline, as `kubectl create secret --from-file` leaves, is not inside the secret.
+        #expect(apiKeyIssues("{ file: /run/secrets/openai }", files: ["/run/secrets/openai": "sk-1\n"]).isEmpty)
+    }
+
     @Test("a reference names exactly one of env or file")
     func exactlyOne() {
         #expect(

@@ -32,18 +32,20 @@ enum APIEndpoint: Sendable, Hashable {
         }
     }
 
-    /// Matches a request target, ignoring any query string.
+    /// Matches a request target, ignoring any query string and one trailing slash. Compares bytes,
+    /// not characters: it runs once per request.
     static func match(uri: String) -> APIEndpoint? {
-        var path = Substring(uri)
-        if let query = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<query] }
-        if path.hasSuffix("/") && path.count > 1 { path = path.dropLast() }
-        if path.hasPrefix("/v1/") { path = path.dropFirst(3) }
-        switch path {
-        case "/chat/completions": return .chatCompletions
-        case "/completions": return .completions
-        case "/embeddings": return .embeddings
-        case "/models": return .models
-        default: return nil
+        var uri = uri
+        return uri.withUTF8 { bytes in
+            var end = bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
+            if end > 1, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+            var path = UnsafeBufferPointer(rebasing: bytes[..<end])
+            if path.starts(with: "/v1/".utf8) { path = UnsafeBufferPointer(rebasing: path[3...]) }
+            if path.elementsEqual("/chat/completions".utf8) { return .chatCompletions }
+            if path.elementsEqual("/completions".utf8) { return .completions }
+            if path.elementsEqual("/embeddings".utf8) { return .embeddings }
+            if path.elementsEqual("/models".utf8) { return .models }
+            return nil
         }
     }
 }

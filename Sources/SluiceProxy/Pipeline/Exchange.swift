@@ -70,7 +70,7 @@ final class Exchange {
     /// A stream's head and preamble, held until its first content (see ``StreamHold``).
     var hold: StreamHold?
     /// The attempt's timers (total, first token), cancelled when the attempt ends.
-    var attemptTimers: [Scheduled<Void>] = []
+    var attemptTimers: [LoopTimers.Timer] = []
     /// Cleans an OpenAI stream for the app: the usage chunk Sluice asked for when the app did
     /// not, malformed chunks; notes `[DONE]`.
     var eventFilter: StreamEventFilter?
@@ -100,7 +100,7 @@ struct StreamHold {
     var bytes = 0
     var detector = FirstContentDetector()
     /// Stopped when the first content lets the stream go.
-    var firstTokenTimer: Scheduled<Void>?
+    var firstTokenTimer: LoopTimers.Timer?
     /// Past this much preamble the stream is let go anyway.
     static let maxBytes = 16 * 1024
 }

@@ -47,10 +47,10 @@ extension RequestHandler {
     /// Starts a clock on the attempt `call`: when it runs out first, the call is cut and fails
     /// with a timeout of `phase` (before the answer: a fallback; during it: an error event).
     @discardableResult
-    func startAttemptTimer(phase: String, after amount: TimeAmount, for call: UpstreamCall) -> Scheduled<Void>? {
-        guard let context = self.context, let exchange = self.exchange else { return nil }
+    func startAttemptTimer(phase: String, after amount: TimeAmount, for call: UpstreamCall) -> LoopTimers.Timer? {
+        guard let exchange = self.exchange else { return nil }
         if phase == "total" { self.endAttemptTimers() }
-        let timer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
+        let timer = self.loop.timers.arm(in: amount) { [weak self] in
             guard let self, let exchange = self.exchange, exchange.call === call else { return }
             call.cancel()
             self.upstreamFailed(.timeout(host: call.endpoint.authority, phase: phase, after: amount))

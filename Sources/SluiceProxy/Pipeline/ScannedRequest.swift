@@ -51,6 +51,11 @@ struct ScannedRequest {
         guard !name.isEmpty else {
             return .failure(.invalidField("model", "it must not be empty"))
         }
+        // The name goes back to the app in `x-sluice-model` and upstream in headers of some dialects:
+        // a control character there would split a header line (the codecs do not re-validate).
+        guard !name.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            return .failure(.invalidField("model", "it must not contain control characters"))
+        }
         var stream = false
         if let field = scan["stream"] {
             switch field.kind {

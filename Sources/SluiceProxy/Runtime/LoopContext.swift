@@ -1,20 +1,23 @@
 import CoreMetrics
 import NIOCore
 
-/// Everything the request path keeps per event loop: the upstream pool, metric handles and request ids.
+/// Everything the request path keeps per event loop: the upstream pool, its timers, metric handles and
+/// request ids.
 ///
 /// Touched only on its own loop, which is why it needs no lock; the gateway hands each channel the
 /// context of the loop it lives on.
 final class LoopContext: @unchecked Sendable {
     let eventLoop: any EventLoop
     let pool: UpstreamPool
+    let timers: LoopTimers
     let metrics: LoopMetrics
     private let idPrefix: String
     private var nextID: UInt64 = 0
 
     init(eventLoop: any EventLoop, metrics: GatewayMetrics, index: Int) {
         self.eventLoop = eventLoop
-        self.pool = UpstreamPool(eventLoop: eventLoop)
+        self.timers = LoopTimers(eventLoop: eventLoop)
+        self.pool = UpstreamPool(eventLoop: eventLoop, timers: self.timers)
         self.metrics = LoopMetrics(metrics: metrics)
         let random = UInt32.random(in: 0...UInt32.max)
         self.idPrefix = "req_" + String(random, radix: 16) + String(index, radix: 16) + "_"

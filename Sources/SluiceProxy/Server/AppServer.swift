@@ -49,8 +49,15 @@ enum AppServer {
     private static func configureHTTP1(channel: any Channel, gateway: GatewayState, loop: LoopContext) throws {
         let sync = channel.pipeline.syncOperations
         // No pipelining assistance: it pauses reading around every request (two epoll_ctl calls each);
-        // RequestHandler queues the rare pipelined request itself.
-        try sync.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
+        // RequestHandler queues the rare pipelined request itself. No outbound header validation: it
+        // walks every byte of every header a second time, and the values Sluice writes are either parsed
+        // from a peer already or checked where they enter (a model name or secret with a control
+        // character is refused: ScannedRequest, the policy decoder).
+        try sync.configureHTTPServerPipeline(
+            withPipeliningAssistance: false,
+            withErrorHandling: true,
+            withOutboundHeaderValidation: false
+        )
         try sync.addHandler(RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/1.1"))
     }
 

@@ -19,7 +19,7 @@ final class UpstreamCall {
     /// the app draining its backlog lets it read again. Cleared when the call ends (no cycle outlives it).
     var carrier: UpstreamResponseHandler?
     /// The waiting-for-a-connection timer.
-    var queueTimeout: Scheduled<Void>?
+    var queueTimeout: LoopTimers.Timer?
 
     init(endpoint: UpstreamEndpoint, head: HTTPRequestHead, body: ByteBuffer, delegate: any UpstreamResponseDelegate) {
         self.endpoint = endpoint

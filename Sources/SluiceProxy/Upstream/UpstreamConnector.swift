@@ -11,7 +11,11 @@ import NIOTLS
 /// Opens connections to a provider: TCP with a connect timeout, then TLS with ALPN when the origin is
 /// https, then the HTTP/1.1 or HTTP/2 pipeline that the handshake settled on.
 enum UpstreamConnector {
-    static func connect(to endpoint: UpstreamEndpoint, on eventLoop: any EventLoop) -> EventLoopFuture<UpstreamConnection> {
+    static func connect(
+        to endpoint: UpstreamEndpoint,
+        on eventLoop: any EventLoop,
+        timers: LoopTimers
+    ) -> EventLoopFuture<UpstreamConnection> {
         let host = endpoint.key.host
         let handshake = eventLoop.makePromise(of: String?.self)
         let bootstrap = ClientBootstrap(group: eventLoop)
@@ -44,7 +48,7 @@ enum UpstreamConnector {
                     throw Self.classify(error, host: host, endpoint: endpoint)
                 }.flatMapThrowing { negotiated in
                     setupDeadline.cancel()
-                    return try Self.configure(channel: channel, negotiated: negotiated, endpoint: endpoint)
+                    return try Self.configure(channel: channel, negotiated: negotiated, endpoint: endpoint, timers: timers)
                 }
             }
     }
@@ -52,7 +56,8 @@ enum UpstreamConnector {
     private static func configure(
         channel: any Channel,
         negotiated: String?,
-        endpoint: UpstreamEndpoint
+        endpoint: UpstreamEndpoint,
+        timers: LoopTimers
     ) throws -> UpstreamConnection {
         let sync = channel.pipeline.syncOperations
         if negotiated == "h2" {
@@ -66,9 +71,10 @@ enum UpstreamConnector {
             }
             return UpstreamConnection(channel: channel, mode: .http2(multiplexer))
         }
-        try sync.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
+        // Outbound headers are not re-validated; see AppServer.configureHTTP1 for why that is safe.
+        try sync.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes, enableOutboundHeaderValidation: false)
         try sync.addHandler(IdleStateHandler(readTimeout: endpoint.idleTimeout))
-        let handler = UpstreamResponseHandler(host: endpoint.key.host)
+        let handler = UpstreamResponseHandler(host: endpoint.key.host, timers: timers)
         try sync.addHandler(handler)
         return UpstreamConnection(channel: channel, mode: .http1(handler))
     }

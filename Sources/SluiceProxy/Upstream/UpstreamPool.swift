@@ -12,17 +12,31 @@ import NIOHTTP2
 /// - fail a call that waited for a connection longer than its first-byte timeout.
 final class UpstreamPool {
     private let eventLoop: any EventLoop
+    private let timers: LoopTimers
     private var hosts: [UpstreamKey: HostPool] = [:]
     /// Told each time a connection is opened, for the connections metric.
     var onConnectionOpened: ((UpstreamEndpoint) -> Void)?
 
-    init(eventLoop: any EventLoop) {
+    init(eventLoop: any EventLoop, timers: LoopTimers) {
         self.eventLoop = eventLoop
+        self.timers = timers
     }
 
     /// Sends `call` as soon as a connection is free; its delegate hears the outcome.
     func execute(_ call: UpstreamCall) {
         let host = self.host(for: call.endpoint)
+        // The common case: nobody waits and a connection is free. Start at once, with no queue and no
+        // queue timer.
+        if host.waiters.isEmpty {
+            if let connection = host.http2, connection.usable, connection.channel.isActive {
+                self.startStream(call, on: connection, host: host)
+                return
+            }
+            if let connection = self.popIdle(host) {
+                self.startRequest(call, on: connection, host: host)
+                return
+            }
+        }
         self.enqueue(call, in: host, atFront: false)
         self.dispatch(host)
     }
@@ -55,7 +69,7 @@ final class UpstreamPool {
         }
         if call.queueTimeout == nil {
             let limit = call.endpoint.firstByteTimeout
-            call.queueTimeout = self.eventLoop.assumeIsolated().scheduleTask(in: limit) { [weak self, weak host] in
+            call.queueTimeout = self.timers.arm(in: limit) { [weak self, weak host] in
                 guard let self, let host else { return }
                 call.queueTimeout = nil
                 call.fail(.timeout(host: call.endpoint.key.host, phase: "connection", after: limit))
@@ -105,7 +119,7 @@ final class UpstreamPool {
     private func connect(_ host: HostPool) {
         host.connecting += 1
         let endpoint = host.endpoint
-        UpstreamConnector.connect(to: endpoint, on: self.eventLoop).assumeIsolated().whenComplete { result in
+        UpstreamConnector.connect(to: endpoint, on: self.eventLoop, timers: self.timers).assumeIsolated().whenComplete { result in
             host.connecting -= 1
             switch result {
             case .success(let connection):
@@ -181,12 +195,13 @@ final class UpstreamPool {
         call.queueTimeout = nil
         let hostName = call.endpoint.key.host
         let idleTimeout = call.endpoint.idleTimeout
+        let timers = self.timers
         multiplexer.createStreamChannel { stream in
             stream.eventLoop.makeCompletedFuture {
                 let sync = stream.pipeline.syncOperations
                 try sync.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .https))
                 try sync.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                try sync.addHandler(UpstreamResponseHandler(host: hostName))
+                try sync.addHandler(UpstreamResponseHandler(host: hostName, timers: timers))
             }
         }.assumeIsolated().whenComplete { [weak self] result in
             guard let self else { return }

@@ -22,18 +22,20 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     var onNotSent: ((UpstreamCall) -> Bool)?
 
     private let host: String
+    private let timers: LoopTimers
     private var call: UpstreamCall?
     private var context: ChannelHandlerContext?
     private var pendingRead = false
     /// Whether the current request was handed to the socket whole.
     private var requestSent = false
     private var responseKeepAlive = true
-    private var firstByteTimer: Scheduled<Void>?
-    private var idleCheck: Scheduled<Void>?
+    private var firstByteTimer: LoopTimers.Timer?
+    private var idleCheck: LoopTimers.Timer?
     private var lastReadAt = NIODeadline.now()
 
-    init(host: String) {
+    init(host: String, timers: LoopTimers) {
         self.host = host
+        self.timers = timers
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -76,7 +78,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: promise)
         let timeout = call.endpoint.firstByteTimeout
-        self.firstByteTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
+        self.firstByteTimer = self.timers.arm(in: timeout) { [weak self] in
             self?.timedOut(phase: "first_byte", after: timeout)
         }
     }
@@ -175,8 +177,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func scheduleIdleCheck(in delay: TimeAmount) {
-        guard let context = self.context else { return }
-        self.idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
+        guard self.context != nil else { return }
+        self.idleCheck = self.timers.arm(in: delay) { [weak self] in
             guard let self, let call = self.call else { return }
             let idle = call.endpoint.idleTimeout
             let quiet = NIODeadline.now() - self.lastReadAt

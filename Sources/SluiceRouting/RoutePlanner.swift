@@ -20,12 +20,18 @@ public struct RoutePlanner: Sendable {
     /// The providers by name, for target identities.
     public let providers: [String: ProviderConfig]
     private let matcher: ModelMatcher
+    /// Each route's target keys, in target order: built once here, since a key's endpoint text is
+    /// formatted from the provider's URL and every request plans.
+    private let targetKeys: [String: [TargetKey]]
 
     /// Creates a planner for `routes`; `providers` gives targets their endpoint identity.
     public init(routes: [String: ModelRoute], providers: [String: ProviderConfig] = [:]) {
         self.routes = routes
         self.providers = providers
         self.matcher = ModelMatcher(keys: routes.keys)
+        self.targetKeys = routes.mapValues { route in
+            route.targets.map { TargetKey($0, provider: providers[$0.provider]) }
+        }
     }
 
     /// Creates a planner for a policy's models and providers.
@@ -62,10 +68,13 @@ public struct RoutePlanner: Sendable {
         using random: inout some RandomNumberGenerator
     ) -> RoutePlan {
         var available: [PlannedTarget] = []
+        available.reserveCapacity(route.targets.count)
         var skipped: [PlannedTarget] = []
+        let keys = targetKeys[route.name].flatMap { $0.count == route.targets.count ? $0 : nil }
         for (position, target) in route.targets.enumerated() {
             let planned = PlannedTarget(
-                target: target, key: key(for: target), model: target.model ?? requestedModel, position: position)
+                target: target, key: keys?[position] ?? key(for: target), model: target.model ?? requestedModel,
+                position: position)
             if book.isAvailable(planned.key, at: now) {
                 available.append(planned)
             } else {

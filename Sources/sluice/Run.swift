@@ -23,6 +23,8 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        // Lines logged on event loops wait for the end of the loop's turn; none may be left behind.
+        defer { JSONLogHandler.flush() }
         var logger = Logger(label: "sluice")
         let environment = ProcessInfo.processInfo.environment
         let path = self.policy ?? environment["SLUICE_POLICY"]

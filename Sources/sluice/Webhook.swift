@@ -36,6 +36,8 @@ struct Webhook: AsyncParsableCommand {
     func run() async throws {
         #if canImport(SluiceProxy)
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        // Lines logged on event loops wait for the end of the loop's turn; none may be left behind.
+        defer { JSONLogHandler.flush() }
         #endif
         let logger = Logger(label: "sluice.webhook")
         guard let colon = self.listen.lastIndex(of: ":"), let port = Int(self.listen[self.listen.index(after: colon)...]),

@@ -101,6 +101,14 @@ struct RequestPathUnitTests {
         #expect(forwarded["accept-encoding"].isEmpty)
         #expect(forwarded["user-agent"] == ["OpenAI/Python"])
         #expect(forwarded["x-stainless-lang"] == ["python"])
+        // Names are matched ignoring case, and only whole names.
+        let mixed: HTTPHeaders = [
+            "Authorization": "Bearer app", "X-API-Key": "k", "Transfer-Encoding": "chunked", "X-Authorization": "kept",
+            "hos": "kept", "hosts": "kept",
+        ]
+        #expect(UpstreamHeaders.forwarded(from: mixed).map(\.name) == ["X-Authorization", "hos", "hosts"])
+        let relayed: HTTPHeaders = ["Set-Cookie": "a=b", "Keep-Alive": "timeout=5", "x-ratelimit-limit-requests": "60"]
+        #expect(UpstreamHeaders.relayed(from: relayed).map(\.name) == ["x-ratelimit-limit-requests"])
     }
 
     @Test("cgroup cpu.max becomes a thread count", arguments: [("200000 100000", 2.0), ("50000 100000", 0.5)])

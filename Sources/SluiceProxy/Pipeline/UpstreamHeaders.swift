@@ -4,7 +4,7 @@ import NIOHTTP1
 enum UpstreamHeaders {
     /// Never sent upstream from the app: hop-by-hop headers, the app's own credentials (Sluice sets the
     /// provider's), framing that Sluice sets itself, and compression (Sluice reads usage from the answer).
-    private static let notForwarded: Set<String> = [
+    private static let notForwarded: HeaderNameSet = [
         "host", "authorization", "x-api-key", "api-key", "proxy-authorization", "content-length",
         "content-type", "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
         "upgrade", "expect", "accept-encoding", "cookie", "openai-organization", "openai-project",
@@ -12,7 +12,7 @@ enum UpstreamHeaders {
     ]
 
     /// Never relayed back to the app: hop-by-hop headers and framing the app's connection sets itself.
-    private static let notRelayed: Set<String> = [
+    private static let notRelayed: HeaderNameSet = [
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
         "set-cookie", "alt-svc",
     ]
@@ -25,17 +25,42 @@ enum UpstreamHeaders {
         Self.filter(headers, dropping: Self.notRelayed)
     }
 
-    private static func filter(_ headers: HTTPHeaders, dropping names: Set<String>) -> HTTPHeaders {
+    private static func filter(_ headers: HTTPHeaders, dropping names: HeaderNameSet) -> HTTPHeaders {
         var result = HTTPHeaders()
         result.reserveCapacity(headers.count + 4)
-        for (name, value) in headers where !names.contains(Self.lowercased(name)) {
+        for (name, value) in headers where !names.contains(name) {
             result.add(name: name, value: value)
         }
         return result
     }
+}
 
-    /// Header names usually arrive lowercase already (HTTP/2 requires it): skip the copy then.
-    private static func lowercased(_ name: String) -> String {
-        name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? name.lowercased() : name
+/// A few lowercase header names, looked up without hashing or lowercasing: by length, then bytes
+/// compared ignoring ASCII case (`| 0x20`, exact for the letters and `-` of token names). Every request and
+/// every answer passes each of its headers through one.
+struct HeaderNameSet: ExpressibleByArrayLiteral {
+    /// `byLength[n]`: the names of `n` bytes.
+    private var byLength: [[[UInt8]]] = []
+
+    init(arrayLiteral names: String...) {
+        for name in names {
+            let bytes = Array(name.lowercased().utf8)
+            while self.byLength.count <= bytes.count { self.byLength.append([]) }
+            self.byLength[bytes.count].append(bytes)
+        }
+    }
+
+    func contains(_ name: String) -> Bool {
+        let count = name.utf8.count
+        guard count < self.byLength.count, !self.byLength[count].isEmpty else { return false }
+        var name = name
+        return name.withUTF8 { bytes in
+            self.byLength[count].contains { candidate in
+                for index in 0..<count where bytes[index] | 0x20 != candidate[index] | 0x20 {
+                    return false
+                }
+                return true
+            }
+        }
     }
 }

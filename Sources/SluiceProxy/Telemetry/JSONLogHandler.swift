@@ -5,13 +5,17 @@ import Darwin
 #endif
 public import Logging
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 import SluiceLLM
 
 /// A swift-log handler that writes one JSON object per line to a file descriptor (stdout by default).
 ///
 /// Each line is `{"ts":…,"level":…,"msg":…,<metadata>}` with metadata flattened to top-level keys, so log
-/// pipelines (Loki, CloudWatch, `jq`) read fields without parsing a message. Lines are written with one
-/// `write(2)` each: stdout is often a pipe, where C stdio would hold lines back until its buffer fills.
+/// pipelines (Loki, CloudWatch, `jq`) read fields without parsing a message. Lines logged on an event loop
+/// leave together at the end of the loop's turn, in one `write(2)` (see ``LineSink``); lines logged
+/// elsewhere are written at once. Not C stdio: stdout is often a pipe, where stdio would hold lines back
+/// until its buffer fills.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
@@ -22,7 +26,12 @@ public struct JSONLogHandler: LogHandler {
     /// Makes a handler writing to `fileDescriptor`.
     public init(label: String, fileDescriptor: Int32 = 1) {
         self.label = label
-        self.sink = LineSink(fileDescriptor: fileDescriptor)
+        self.sink = fileDescriptor == 1 ? .standardOutput : LineSink(fileDescriptor: fileDescriptor)
+    }
+
+    /// Writes every line still waiting for its loop's turn to end (call before the process exits).
+    public static func flush() {
+        LineSink.standardOutput.flush()
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -104,27 +113,78 @@ public struct JSONLogHandler: LogHandler {
     }
 }
 
-/// Serialises whole lines onto one descriptor so lines from several event loops never interleave.
+/// Whole lines onto one descriptor, in order, never interleaved across threads.
+///
+/// A line logged on an event loop joins a buffer that the loop writes when its current turn of work
+/// ends: every access line of one turn (many, under load) leaves in a single `write(2)` instead of one
+/// each, and a line is never held longer than that turn. A line logged off the loops, or one that
+/// fills the buffer past 64 KiB, is written at once with whatever waits before it.
 final class LineSink: Sendable {
+    static let standardOutput = LineSink(fileDescriptor: 1)
+    private static let flushThreshold = 64 * 1024
+
+    private struct Pending {
+        var bytes: [UInt8] = []
+        var flushScheduled = false
+    }
+
     private let fileDescriptor: Int32
-    private let lock = NIOLock()
+    private let pending = NIOLockedValueBox(Pending())
+    /// Held while writing, so that buffers taken one after the other are written in that order.
+    private let writeLock = NIOLock()
 
     init(fileDescriptor: Int32) {
         self.fileDescriptor = fileDescriptor
     }
 
     func write(_ line: [UInt8]) {
-        line.withUnsafeBufferPointer { bytes in
-            self.lock.withLock {
-                var offset = 0
-                while offset < bytes.count {
-                    let written = Glibc.write(self.fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written <= 0 {
-                        if written < 0 && errno == EINTR { continue }
-                        return
-                    }
-                    offset += written
+        guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else {
+            self.writeLock.withLock {
+                self.writeAll(self.takePending())
+                self.writeAll(line)
+            }
+            return
+        }
+        let (scheduleFlush, flushNow) = self.pending.withLockedValue { pending in
+            pending.bytes.append(contentsOf: line)
+            let full = pending.bytes.count >= Self.flushThreshold
+            let schedule = !full && !pending.flushScheduled
+            if schedule { pending.flushScheduled = true }
+            return (schedule, full)
+        }
+        if flushNow {
+            self.flush()
+        } else if scheduleFlush {
+            loop.execute { self.flush() }
+        }
+    }
+
+    /// Writes what is buffered.
+    func flush() {
+        self.writeLock.withLock { self.writeAll(self.takePending()) }
+    }
+
+    private func takePending() -> [UInt8] {
+        self.pending.withLockedValue { pending in
+            pending.flushScheduled = false
+            guard !pending.bytes.isEmpty else { return [] }
+            let bytes = pending.bytes
+            pending.bytes.removeAll(keepingCapacity: true)
+            return bytes
+        }
+    }
+
+    private func writeAll(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        bytes.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(self.fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 {
+                    if written < 0 && errno == EINTR { continue }
+                    return
                 }
+                offset += written
             }
         }
     }

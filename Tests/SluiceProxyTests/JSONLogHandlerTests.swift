@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import SluiceProxy
+
+@Suite("JSON log lines and how they reach the descriptor")
+struct JSONLogHandlerTests {
+    /// A pipe whose read end the test drains.
+    final class Pipe {
+        let readEnd: Int32
+        let writeEnd: Int32
+
+        init() throws {
+            var ends: [Int32] = [0, 0]
+            guard pipe(&ends) == 0 else { throw POSIXFailure(step: "pipe") }
+            self.readEnd = ends[0]
+            self.writeEnd = ends[1]
+            // Non-blocking reads: "nothing written yet" is an answer, not a hang.
+            _ = fcntl(self.readEnd, F_SETFL, fcntl(self.readEnd, F_GETFL) | O_NONBLOCK)
+        }
+
+        func readAvailable() -> String {
+            var collected: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(self.readEnd, $0.baseAddress, $0.count) }
+                if count <= 0 { break }
+                collected += chunk[..<count]
+            }
+            return String(decoding: collected, as: UTF8.self)
+        }
+
+        deinit {
+            close(self.readEnd)
+            close(self.writeEnd)
+        }
+    }
+
+    struct POSIXFailure: Error { var step: String }
+
+    @Test("lines logged in one event-loop turn are written together when the turn ends, in order")
+    func batchedOnLoop() async throws {
+        let pipe = try Pipe()
+        let sink = LineSink(fileDescriptor: pipe.writeEnd)
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let seenDuringTurn = try await loop.submit { () -> String in
+            for index in 0..<100 { sink.write(Array("line \(index)\n".utf8)) }
+            return pipe.readAvailable()
+        }.get()
+        #expect(seenDuringTurn.isEmpty)
+        // The flush runs as a task of the same loop, after the turn that logged.
+        try await loop.submit {}.get()
+        let lines = pipe.readAvailable().split(separator: "\n")
+        #expect(lines == (0..<100).map { "line \($0)"[...] })
+    }
+
+    @Test("a line logged off the loops is written at once, after any lines still waiting")
+    func immediateOffLoop() async throws {
+        let pipe = try Pipe()
+        let sink = LineSink(fileDescriptor: pipe.writeEnd)
+        sink.write(Array("off-loop\n".utf8))
+        #expect(pipe.readAvailable() == "off-loop\n")
+        sink.flush()
+        #expect(pipe.readAvailable().isEmpty)
+    }
+
+    @Test("a line is one JSON object with the message and the metadata as top-level keys")
+    func lineShape() async throws {
+        let pipe = try Pipe()
+        let handler = JSONLogHandler(label: "test", fileDescriptor: pipe.writeEnd)
+        let logger = Logger(label: "test", factory: { _ in handler })
+        logger.info("access", metadata: ["status": .stringConvertible(200), "model": .string("a\"b\nc")])
+        let line = pipe.readAvailable()
+        #expect(line.hasPrefix(#"{"ts":""#))
+        #expect(line.hasSuffix("}\n"))
+        #expect(line.contains(#""level":"info","msg":"access""#))
+        #expect(line.contains(#""status":200"#))
+        #expect(line.contains(#""model":"a\"b\nc""#))
+    }
+}

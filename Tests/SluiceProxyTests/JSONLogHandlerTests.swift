@@ -82,4 +82,24 @@ struct JSONLogHandlerTests {
         #expect(line.contains(#""status":200"#))
         #expect(line.contains(#""model":"a\"b\nc""#))
     }
+
+    @Test("an access record's fields are top-level keys of the line; other handlers get them as JSON text")
+    func accessRecord() throws {
+        let pipe = try Pipe()
+        let handler = JSONLogHandler(label: "test", fileDescriptor: pipe.writeEnd)
+        let logger = Logger(label: "test", factory: { _ in handler })
+        var record = AccessRecord(
+            requestID: "req_1", method: "POST", path: "/v1/chat/completions", protocolName: "HTTP/1.1",
+            model: "gpt-4o", provider: "openai", status: 200, latencyMilliseconds: 1.25, stream: false)
+        record.promptTokens = 12
+        record.note = "said \"hi\""
+        logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(record)])
+        let line = pipe.readAvailable()
+        #expect(line.contains(#""msg":"access","request_id":"req_1","method":"POST""#))
+        #expect(line.contains(#""status":200,"latency_ms":1.25,"stream":false,"prompt_tokens":12,"note":"said \"hi\"""#))
+        #expect(!line.contains("completion_tokens"))
+        #expect(!line.contains(JSONLogHandler.fieldsKey))
+        #expect(record.description.hasPrefix(#"{"request_id":"req_1","#))
+        #expect(record.description.hasSuffix(#""note":"said \"hi\""}"#))
+    }
 }

@@ -533,31 +533,28 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             promptTokens: usage?.promptTokens,
             completionTokens: usage?.completionTokens
         )
-        var metadata = Logger.Metadata(minimumCapacity: 16)
-        metadata["request_id"] = .string(exchange.requestID)
-        metadata["method"] = .string(exchange.method.rawValue)
-        metadata["path"] = .string(exchange.path)
-        metadata["protocol"] = .string(self.protocolName)
-        metadata["model"] = .string(model)
-        metadata["provider"] = .string(provider)
-        metadata["status"] = .stringConvertible(status)
-        metadata["latency_ms"] = .stringConvertible(Double(elapsed.nanoseconds / 1000) / 1000)
-        metadata["stream"] = .stringConvertible(exchange.stream)
-        if let workload = exchange.caller.workloadName { metadata["workload"] = .string(workload) }
-        if let counts = exchange.redactionCounts { metadata["redacted"] = .string(counts) }
-        if let verdict = exchange.guardOutcome { metadata["guard"] = .string(verdict) }
-        if let upstreamModel = exchange.upstreamModel { metadata["upstream_model"] = .string(upstreamModel) }
-        if let usage {
-            metadata["prompt_tokens"] = .stringConvertible(usage.promptTokens)
-            metadata["completion_tokens"] = .stringConvertible(usage.completionTokens)
-        }
-        if let code = exchange.errorCode { metadata["error"] = .string(code) }
-        if cost > 0 { metadata["cost_usd"] = .string(LimitGate.dollars(cost)) }
-        if let malformed = exchange.eventFilter?.malformed, malformed > 0 {
-            metadata["malformed_chunks_dropped"] = .stringConvertible(malformed)
-        }
-        if let note = note ?? exchange.note { metadata["note"] = .string(note) }
-        self.gateway.logger.info("access", metadata: metadata)
+        let record = AccessRecord(
+            requestID: exchange.requestID,
+            method: exchange.method.rawValue,
+            path: exchange.path,
+            protocolName: self.protocolName,
+            model: model,
+            provider: provider,
+            status: status,
+            latencyMilliseconds: Double(elapsed.nanoseconds / 1000) / 1000,
+            stream: exchange.stream,
+            workload: exchange.caller.workloadName,
+            redacted: exchange.redactionCounts,
+            guardOutcome: exchange.guardOutcome,
+            upstreamModel: exchange.upstreamModel,
+            promptTokens: usage?.promptTokens,
+            completionTokens: usage?.completionTokens,
+            error: exchange.errorCode,
+            costUSD: cost > 0 ? LimitGate.dollars(cost) : nil,
+            malformedChunksDropped: exchange.eventFilter.flatMap { $0.malformed > 0 ? $0.malformed : nil },
+            note: note ?? exchange.note
+        )
+        self.gateway.logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(record)])
     }
 }
 

@@ -63,8 +63,17 @@ public struct JSONLogHandler: LogHandler {
         self.sink.write(line)
     }
 
+    /// The metadata key whose value, a ``JSONLogFields``, is written as top-level fields.
+    public static let fieldsKey = "fields"
+
     private static func append(_ metadata: Logger.Metadata, to line: inout [UInt8]) {
         for (key, value) in metadata {
+            if key == Self.fieldsKey, case .stringConvertible(let convertible) = value,
+                let fields = convertible as? any JSONLogFields
+            {
+                fields.appendJSONFields(to: &line)
+                continue
+            }
             line.append(UInt8(ascii: ","))
             JSONText.appendQuoted(key, to: &line)
             line.append(UInt8(ascii: ":"))

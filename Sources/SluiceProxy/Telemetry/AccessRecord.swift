@@ -1,0 +1,88 @@
+import SluiceLLM
+
+/// Fields that write themselves into a JSON log line as top-level keys.
+///
+/// The access line is logged once per request: building a `Logger.Metadata` dictionary for it (sixteen
+/// hashed inserts, each value boxed, numbers recovered by dynamic casts) cost more than writing the line.
+/// A type conforming to this is logged as the one metadata value under ``JSONLogHandler/fieldsKey``; the
+/// JSON handler writes its fields in place, and any other log handler prints the same fields as JSON text.
+public protocol JSONLogFields: CustomStringConvertible, Sendable {
+    /// Appends each field as `,"key":value`.
+    func appendJSONFields(to line: inout [UInt8])
+}
+
+extension JSONLogFields {
+    public var description: String {
+        var line: [UInt8] = []
+        self.appendJSONFields(to: &line)
+        if !line.isEmpty { line[0] = UInt8(ascii: "{") } else { line.append(UInt8(ascii: "{")) }
+        line.append(UInt8(ascii: "}"))
+        return String(decoding: line, as: UTF8.self)
+    }
+}
+
+/// One request's access line: who asked what, where it went, how it ended. Never prompt text.
+struct AccessRecord: JSONLogFields {
+    var requestID: String
+    var method: String
+    var path: String
+    var protocolName: String
+    var model: String
+    var provider: String
+    var status: Int
+    var latencyMilliseconds: Double
+    var stream: Bool
+    var workload: String?
+    var redacted: String?
+    var guardOutcome: String?
+    var upstreamModel: String?
+    var promptTokens: Int?
+    var completionTokens: Int?
+    var error: String?
+    var costUSD: String?
+    var malformedChunksDropped: Int?
+    var note: String?
+
+    func appendJSONFields(to line: inout [UInt8]) {
+        Self.append("request_id", string: self.requestID, to: &line)
+        Self.append("method", string: self.method, to: &line)
+        Self.append("path", string: self.path, to: &line)
+        Self.append("protocol", string: self.protocolName, to: &line)
+        Self.append("model", string: self.model, to: &line)
+        Self.append("provider", string: self.provider, to: &line)
+        Self.append("status", number: self.status, to: &line)
+        Self.key("latency_ms", to: &line)
+        line.append(contentsOf: (self.latencyMilliseconds.isFinite ? String(self.latencyMilliseconds) : "null").utf8)
+        Self.key("stream", to: &line)
+        line.append(contentsOf: (self.stream ? "true" : "false").utf8)
+        if let workload { Self.append("workload", string: workload, to: &line) }
+        if let redacted { Self.append("redacted", string: redacted, to: &line) }
+        if let guardOutcome { Self.append("guard", string: guardOutcome, to: &line) }
+        if let upstreamModel { Self.append("upstream_model", string: upstreamModel, to: &line) }
+        if let promptTokens { Self.append("prompt_tokens", number: promptTokens, to: &line) }
+        if let completionTokens { Self.append("completion_tokens", number: completionTokens, to: &line) }
+        if let error { Self.append("error", string: error, to: &line) }
+        if let costUSD { Self.append("cost_usd", string: costUSD, to: &line) }
+        if let malformedChunksDropped { Self.append("malformed_chunks_dropped", number: malformedChunksDropped, to: &line) }
+        if let note { Self.append("note", string: note, to: &line) }
+    }
+
+    /// `,"name":` (names are plain ASCII: no escaping needed).
+    private static func key(_ name: StaticString, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: ","))
+        line.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { line.append(contentsOf: $0) }
+        line.append(UInt8(ascii: "\""))
+        line.append(UInt8(ascii: ":"))
+    }
+
+    private static func append(_ name: StaticString, string value: String, to line: inout [UInt8]) {
+        Self.key(name, to: &line)
+        JSONText.appendQuoted(value, to: &line)
+    }
+
+    private static func append(_ name: StaticString, number value: Int, to line: inout [UInt8]) {
+        Self.key(name, to: &line)
+        line.append(contentsOf: String(value).utf8)
+    }
+}

@@ -34,11 +34,9 @@ public struct FirstContentDetector: Sendable {
             }
             atLineStart = byte == 0x0A || byte == 0x0D
         }
-        for event in parser.feed(bytes) where Self.isContent(data: Array(event.data.utf8)) {
-            sawContent = true
-            return true
-        }
-        return false
+        // Once content shows, nothing after it needs parsing: the detector's work is done.
+        sawContent = parser.feed(bytes) { event in Self.isContent(data: Array(event.data.utf8)) }
+        return sawContent
     }
 
     /// Whether a preamble line may start with `byte`: `d`ata, `e`vent, `i`d, `r`etry, `:`

@@ -59,6 +59,16 @@ public struct SSEParser: Sendable {
     }
 
     private mutating func feed(_ buffer: UnsafeRawBufferPointer, into events: inout [SSEEvent]) {
+        _ = self.feed(buffer) { event in
+            events.append(event)
+            return false
+        }
+    }
+
+    /// Parses the next bytes and hands each completed event to `stop`, stopping at the first for
+    /// which it returns true (and returning true). The bytes after that event are not read: use
+    /// this when the parser is not needed past that event (the preamble detector).
+    public mutating func feed(_ buffer: UnsafeRawBufferPointer, until stop: (SSEEvent) -> Bool) -> Bool {
         var index = 0
         let end = buffer.count
         while index < end {
@@ -69,25 +79,25 @@ public struct SSEParser: Sendable {
                     continue
                 }
             }
-            var stop = index
-            while stop < end, buffer[stop] != 0x0A, buffer[stop] != 0x0D { stop += 1 }
-            guard stop < end else {
+            let lineEnd = ByteSearch.firstIndex(of: 0x0A, or: 0x0D, in: buffer, from: index, to: end) ?? end
+            guard lineEnd < end else {
                 // No line end in this feed: keep the start of the line for the next one.
                 line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<end]))
-                return
+                return false
             }
-            afterCR = buffer[stop] == 0x0D
+            afterCR = buffer[lineEnd] == 0x0D
             let event: SSEEvent?
             if line.isEmpty {
                 // The common case: the whole line is in this feed; read it in place.
-                event = endLine(UnsafeRawBufferPointer(rebasing: buffer[index..<stop]))
+                event = endLine(UnsafeRawBufferPointer(rebasing: buffer[index..<lineEnd]))
             } else {
-                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<stop]))
+                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<lineEnd]))
                 event = endCarriedLine()
             }
-            if let event { events.append(event) }
-            index = stop + 1
+            if let event, stop(event) { return true }
+            index = lineEnd + 1
         }
+        return false
     }
 
     /// Handles the line gathered in `line` across feeds, then empties `line` (keeping its storage).

@@ -26,6 +26,8 @@ public struct StreamEventFilter: Sendable {
     public private(set) var sawChunk = false
 
     private static let dataPrefix = Array("data:".utf8)
+    private static let doneMarker = Array("[DONE]".utf8)
+    private static let chunkQuery = BodyScan.Query(fields: ["choices", "usage"], members: [:])
 
     /// The `[DONE]` event a finished stream ends with.
     public static let doneEvent = Array("data: [DONE]\n\n".utf8)
@@ -143,7 +145,8 @@ public struct StreamEventFilter: Sendable {
         let lf: UInt8 = 0x0A
         let cr: UInt8 = 0x0D
         var index = start
-        while index < bytes.count {
+        while let found = ByteSearch.firstIndex(of: lf, or: cr, in: bytes, from: index, to: bytes.count) {
+            index = found
             if bytes[index] == lf, index + 1 < bytes.count, bytes[index + 1] == lf { return index + 2 }
             if bytes[index] == cr, index + 3 < bytes.count, bytes[index + 1] == lf, bytes[index + 2] == cr,
                 bytes[index + 3] == lf
@@ -177,9 +180,9 @@ public struct StreamEventFilter: Sendable {
         while index < data.count, data[index] == UInt8(ascii: " ") || data[index] == 0x0A { index += 1 }
         guard index < data.count else { return .other }
         let payload = UnsafeRawBufferPointer(rebasing: data[index...])
-        if payload.starts(with: Array("[DONE]".utf8)) { return .done }
+        if payload.starts(with: Self.doneMarker) { return .done }
         guard payload[0] == UInt8(ascii: "{") else { return .other }
-        guard let scan = try? BodyScan.scan(payload, fields: ["choices", "usage"]) else { return .malformed }
+        guard let scan = try? BodyScan.scan(payload, query: Self.chunkQuery) else { return .malformed }
         guard let choices = scan["choices"], choices.kind == .array, choices.isEmptyContainer,
             scan["usage"]?.kind == .object
         else { return .chunk }
@@ -188,7 +191,7 @@ public struct StreamEventFilter: Sendable {
 
     /// Where the values of the event's `data:` lines are (one optional space dropped).
     private static func dataLineRanges(_ event: UnsafeRawBufferPointer) -> [Range<Int>] {
-        let prefix = Array("data:".utf8)
+        let prefix = Self.dataPrefix
         var ranges: [Range<Int>] = []
         var lineStart = 0
         for index in 0...event.count where index == event.count || event[index] == 0x0A {

@@ -90,8 +90,8 @@ public struct UsageSniffer: Sendable {
             }
             switch line {
             case .data, .other:
-                var stop = index
-                while stop < end, buffer[stop] != 0x0A, buffer[stop] != 0x0D { stop += 1 }
+                let lineEnd = ByteSearch.firstIndex(of: 0x0A, or: 0x0D, in: buffer, from: index, to: end)
+                let stop = lineEnd ?? end
                 if case .data = line { tokenizer.feed(buffer, from: index, to: stop) }
                 guard stop < end else { return }
                 endLine(buffer[stop])

@@ -52,18 +52,15 @@ struct UsageTokenizer {
             switch lexical {
             case .string:
                 // The hot loop: most bytes of a response are string contents.
-                while index < end {
-                    let byte = buffer[index]
-                    index += 1
-                    if byte == UInt8(ascii: "\"") {
-                        lexical = .structure
-                        break
-                    }
-                    if byte == UInt8(ascii: "\\") {
-                        lexical = .stringEscape
-                        break
-                    }
+                guard
+                    let stop = ByteSearch.firstIndex(
+                        of: UInt8(ascii: "\""), or: UInt8(ascii: "\\"), in: buffer, from: index, to: end)
+                else {
+                    index = end
+                    break
                 }
+                lexical = buffer[stop] == UInt8(ascii: "\"") ? .structure : .stringEscape
+                index = stop + 1
             case .stringEscape:
                 lexical = .string
                 index += 1

@@ -1,0 +1,44 @@
+import Testing
+
+@testable import SluiceLLM
+
+@Suite("ByteSearch: the next of two bytes, a word at a time")
+struct ByteSearchTests {
+    /// The answer by walking byte by byte.
+    static func expected(_ bytes: [UInt8], _ first: UInt8, _ second: UInt8, from start: Int, to end: Int) -> Int? {
+        (start..<end).first { bytes[$0] == first || bytes[$0] == second }
+    }
+
+    @Test("agrees with a byte-by-byte walk for every placement of the targets, start and end")
+    func everyPlacement() {
+        let quote = UInt8(ascii: "\"")
+        let backslash = UInt8(ascii: "\\")
+        // Bytes next to the targets in value (0x21, 0x23, 0x5B, 0x5D, 0xA2, 0xDC) and zero, which the
+        // has-zero-byte trick is most likely to confuse.
+        let fillers: [UInt8] = [0x00, 0x21, 0x23, 0x5B, 0x5D, 0xA2, 0xDC, UInt8(ascii: "a")]
+        for length in 0...24 {
+            for filler in fillers {
+                for hit in -1..<length {
+                    for other in [-1, hit + 1, hit + 9] where other < length {
+                        var bytes = [UInt8](repeating: filler, count: length)
+                        if hit >= 0 { bytes[hit] = quote }
+                        if other >= 0 { bytes[other] = backslash }
+                        for start in 0...min(length, 3) {
+                            let found = bytes.withUnsafeBytes {
+                                ByteSearch.firstIndex(of: quote, or: backslash, in: $0, from: start, to: length)
+                            }
+                            #expect(found == Self.expected(bytes, quote, backslash, from: start, to: length))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a byte past `end` is not found")
+    func stopsAtEnd() {
+        let bytes = Array("abcdefghij\n".utf8)
+        let found = bytes.withUnsafeBytes { ByteSearch.firstIndex(of: 0x0A, or: 0x0D, in: $0, from: 0, to: 10) }
+        #expect(found == nil)
+    }
+}

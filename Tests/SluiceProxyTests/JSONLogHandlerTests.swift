@@ -90,16 +90,19 @@ struct JSONLogHandlerTests {
         let logger = Logger(label: "test", factory: { _ in handler })
         var record = AccessRecord(
             requestID: "req_1", method: "POST", path: "/v1/chat/completions", protocolName: "HTTP/1.1",
-            model: "gpt-4o", provider: "openai", status: 200, latencyMilliseconds: 1.25, stream: false)
+            model: "gpt-4o", provider: "openai", status: 200, latencyMicroseconds: 1250, stream: false)
         record.promptTokens = 12
         record.note = "said \"hi\""
-        logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(record)])
+        logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(JSONLogFieldsValue(record))])
         let line = pipe.readAvailable()
         #expect(line.contains(#""msg":"access","request_id":"req_1","method":"POST""#))
-        #expect(line.contains(#""status":200,"latency_ms":1.25,"stream":false,"prompt_tokens":12,"note":"said \"hi\"""#))
+        #expect(line.contains(#""status":200,"latency_ms":1.250,"stream":false,"prompt_tokens":12,"note":"said \"hi\"""#))
         #expect(!line.contains("completion_tokens"))
         #expect(!line.contains(JSONLogHandler.fieldsKey))
-        #expect(record.description.hasPrefix(#"{"request_id":"req_1","#))
-        #expect(record.description.hasSuffix(#""note":"said \"hi\""}"#))
+        let text = JSONLogFieldsValue(record).description
+        #expect(text.hasPrefix(#"{"request_id":"req_1","#))
+        #expect(text.hasSuffix(#""note":"said \"hi\""}"#))
+        record.latencyMicroseconds = 12_003_045
+        #expect(JSONLogFieldsValue(record).description.contains(#""latency_ms":12003.045,"#))
     }
 }

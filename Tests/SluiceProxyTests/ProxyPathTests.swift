@@ -61,6 +61,26 @@ struct ProxyPathTests {
         await gateway.stop()
     }
 
+    @Test("a pooled connection left idle past the provider's idle timeout is closed, not reused")
+    func idleConnectionClosed() async throws {
+        let provider = try TestProvider { _, _ in .chunks(status: 200, headers: [("content-length", "2")], chunks: ["{}"]) }
+        defer { provider.stop() }
+        let gateway = try await TestGateway.start(
+            policy: TestGateway.policy(providerPort: provider.port, idle: "200ms"), environment: TestGateway.environment)
+        let client = try await gateway.client()
+        #expect(try await client.send(.POST, "/v1/chat/completions", body: Self.chatBody).status == 200)
+        // Within one idle period it is reused...
+        #expect(try await client.send(.POST, "/v1/chat/completions", body: Self.chatBody).status == 200)
+        #expect(provider.acceptedConnections == 1)
+        // ...idle for two and more, it was closed (checked once a period), and a new one serves.
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(try await client.send(.POST, "/v1/chat/completions", body: Self.chatBody).status == 200)
+        #expect(provider.acceptedConnections == 2)
+        #expect(provider.received.count == 3)
+        await client.close()
+        await gateway.stop()
+    }
+
     @Test("a stream is relayed chunk by chunk: the next chunk is sent only after the app saw the first")
     func reallyStreams() async throws {
         let gate = TestProvider.Gate()

@@ -541,7 +541,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             model: model,
             provider: provider,
             status: status,
-            latencyMilliseconds: Double(elapsed.nanoseconds / 1000) / 1000,
+            latencyMicroseconds: elapsed.nanoseconds / 1000,
             stream: exchange.stream,
             workload: exchange.caller.workloadName,
             redacted: exchange.redactionCounts,
@@ -554,7 +554,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             malformedChunksDropped: exchange.eventFilter.flatMap { $0.malformed > 0 ? $0.malformed : nil },
             note: note ?? exchange.note
         )
-        self.gateway.logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(record)])
+        self.gateway.logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(JSONLogFieldsValue(record))])
     }
 }
 

@@ -4,17 +4,27 @@ import SluiceLLM
 ///
 /// The access line is logged once per request: building a `Logger.Metadata` dictionary for it (sixteen
 /// hashed inserts, each value boxed, numbers recovered by dynamic casts) cost more than writing the line.
-/// A type conforming to this is logged as the one metadata value under ``JSONLogHandler/fieldsKey``; the
-/// JSON handler writes its fields in place, and any other log handler prints the same fields as JSON text.
-public protocol JSONLogFields: CustomStringConvertible, Sendable {
+/// A type conforming to this is logged wrapped in a ``JSONLogFieldsValue`` under
+/// ``JSONLogHandler/fieldsKey``; the JSON handler writes its fields in place, and any other log handler
+/// prints the same fields as JSON text.
+public protocol JSONLogFields: Sendable {
     /// Appends each field as `,"key":value`.
     func appendJSONFields(to line: inout [UInt8])
 }
 
-extension JSONLogFields {
+/// The metadata value carrying ``JSONLogFields``: a final class, so the handler recognises it with a
+/// class check rather than a protocol-conformance lookup.
+public final class JSONLogFieldsValue: CustomStringConvertible, Sendable {
+    public let fields: any JSONLogFields
+
+    public init(_ fields: some JSONLogFields) {
+        self.fields = fields
+    }
+
+    /// The fields as one JSON object.
     public var description: String {
         var line: [UInt8] = []
-        self.appendJSONFields(to: &line)
+        self.fields.appendJSONFields(to: &line)
         if !line.isEmpty { line[0] = UInt8(ascii: "{") } else { line.append(UInt8(ascii: "{")) }
         line.append(UInt8(ascii: "}"))
         return String(decoding: line, as: UTF8.self)
@@ -30,7 +40,7 @@ struct AccessRecord: JSONLogFields {
     var model: String
     var provider: String
     var status: Int
-    var latencyMilliseconds: Double
+    var latencyMicroseconds: Int64
     var stream: Bool
     var workload: String?
     var redacted: String?
@@ -51,8 +61,15 @@ struct AccessRecord: JSONLogFields {
         Self.append("model", string: self.model, to: &line)
         Self.append("provider", string: self.provider, to: &line)
         Self.append("status", number: self.status, to: &line)
+        // Milliseconds with three decimals, from integer microseconds (no floating-point formatting).
         Self.key("latency_ms", to: &line)
-        line.append(contentsOf: (self.latencyMilliseconds.isFinite ? String(self.latencyMilliseconds) : "null").utf8)
+        let micros = max(0, self.latencyMicroseconds)
+        line.append(contentsOf: String(micros / 1000).utf8)
+        line.append(UInt8(ascii: "."))
+        let fraction = Int(micros % 1000)
+        line.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+        line.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        line.append(UInt8(ascii: "0") + UInt8(fraction % 10))
         Self.key("stream", to: &line)
         line.append(contentsOf: (self.stream ? "true" : "false").utf8)
         if let workload { Self.append("workload", string: workload, to: &line) }

@@ -63,15 +63,15 @@ public struct JSONLogHandler: LogHandler {
         self.sink.write(line)
     }
 
-    /// The metadata key whose value, a ``JSONLogFields``, is written as top-level fields.
+    /// The metadata key whose value, a ``JSONLogFieldsValue``, is written as top-level fields.
     public static let fieldsKey = "fields"
 
     private static func append(_ metadata: Logger.Metadata, to line: inout [UInt8]) {
         for (key, value) in metadata {
             if key == Self.fieldsKey, case .stringConvertible(let convertible) = value,
-                let fields = convertible as? any JSONLogFields
+                let carrier = convertible as? JSONLogFieldsValue
             {
-                fields.appendJSONFields(to: &line)
+                carrier.fields.appendJSONFields(to: &line)
                 continue
             }
             line.append(UInt8(ascii: ","))

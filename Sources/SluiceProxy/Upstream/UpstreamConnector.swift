@@ -73,8 +73,8 @@ enum UpstreamConnector {
         }
         // Outbound headers are not re-validated; see AppServer.configureHTTP1 for why that is safe.
         try sync.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes, enableOutboundHeaderValidation: false)
-        try sync.addHandler(IdleStateHandler(readTimeout: endpoint.idleTimeout))
-        let handler = UpstreamResponseHandler(host: endpoint.key.host, timers: timers)
+        let handler = UpstreamResponseHandler(
+            host: endpoint.key.host, timers: timers, poolIdleTimeout: endpoint.idleTimeout)
         try sync.addHandler(handler)
         return UpstreamConnection(channel: channel, mode: .http1(handler))
     }

@@ -194,14 +194,12 @@ final class UpstreamPool {
         call.queueTimeout?.cancel()
         call.queueTimeout = nil
         let hostName = call.endpoint.key.host
-        let idleTimeout = call.endpoint.idleTimeout
         let timers = self.timers
         multiplexer.createStreamChannel { stream in
             stream.eventLoop.makeCompletedFuture {
                 let sync = stream.pipeline.syncOperations
                 try sync.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .https))
-                try sync.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                try sync.addHandler(UpstreamResponseHandler(host: hostName, timers: timers))
+                try sync.addHandler(UpstreamResponseHandler(host: hostName, timers: timers, poolIdleTimeout: nil))
             }
         }.assumeIsolated().whenComplete { [weak self] result in
             guard let self else { return }

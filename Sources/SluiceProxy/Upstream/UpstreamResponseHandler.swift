@@ -9,6 +9,8 @@ import NIOHTTP1
 /// 3. Relay response parts to the call as they are read, and tell the owner when the response ended.
 /// 4. Hold back reads while the app cannot take more bytes (back-pressure), and resume when it can.
 /// 5. Turn resets, closes and parse errors into one failure for the call in flight.
+/// 6. Close a pooled HTTP/1.1 connection left idle past the provider's `idle` timeout, rather than reuse a
+///    socket the provider may be closing (checked once per `idle` period: no timer per request).
 final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
@@ -23,6 +25,12 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private let host: String
     private let timers: LoopTimers
+    /// Idle longer than this between calls, an HTTP/1.1 connection is closed; nil for HTTP/2 streams,
+    /// which end with their one call.
+    private let poolIdleTimeout: TimeAmount?
+    /// When the last call ended; nil while a call is in progress.
+    private var idleSince: NIODeadline?
+    private var poolIdleCheck: LoopTimers.Timer?
     private var call: UpstreamCall?
     private var context: ChannelHandlerContext?
     private var pendingRead = false
@@ -33,19 +41,38 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var idleCheck: LoopTimers.Timer?
     private var lastReadAt = NIODeadline.now()
 
-    init(host: String, timers: LoopTimers) {
+    init(host: String, timers: LoopTimers, poolIdleTimeout: TimeAmount?) {
         self.host = host
         self.timers = timers
+        self.poolIdleTimeout = poolIdleTimeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.idleSince = context.eventLoop.now
+        self.armPoolIdleCheck()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         // Keeping the context past removal leaks it (and its channel) once per stream.
         self.context = nil
         self.cancelTimers()
+        self.poolIdleCheck?.cancel()
+        self.poolIdleCheck = nil
+    }
+
+    private func armPoolIdleCheck() {
+        guard let timeout = self.poolIdleTimeout, self.poolIdleCheck?.isArmed != true else { return }
+        self.poolIdleCheck = self.timers.arm(in: timeout) { [weak self] in
+            guard let self, let context = self.context else { return }
+            self.poolIdleCheck = nil
+            if self.call == nil, let since = self.idleSince, context.eventLoop.now - since >= timeout {
+                self.onUnusable?()
+                context.close(promise: nil)
+            } else {
+                self.armPoolIdleCheck()
+            }
+        }
     }
 
     /// Sends `call`'s request: head, body and end in one flush.
@@ -55,6 +82,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         self.call = call
+        self.idleSince = nil
         self.requestSent = false
         self.responseKeepAlive = true
         call.carrier = self
@@ -116,6 +144,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .end:
             self.cancelTimers()
             self.call = nil
+            self.idleSince = context.eventLoop.now
             let reusable = self.responseKeepAlive
             call.finish()
             self.onResponseComplete?(reusable)
@@ -164,16 +193,6 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             }
         }
         context.close(promise: nil)
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent, self.call == nil {
-            // Idle in the pool past the provider's idle timeout: close rather than reuse a stale socket.
-            self.onUnusable?()
-            context.close(promise: nil)
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
     }
 
     private func scheduleIdleCheck(in delay: TimeAmount) {

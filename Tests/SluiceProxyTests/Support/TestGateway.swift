@@ -27,7 +27,7 @@ struct TestGateway {
     }
 
     /// A policy with one OpenAI-compatible provider at `port` and a mock provider.
-    static func policy(providerPort: Int, maxConnections: Int = 64) -> String {
+    static func policy(providerPort: Int, maxConnections: Int = 64, idle: String = "1s") -> String {
         """
         version: 1
         listen:
@@ -41,7 +41,7 @@ struct TestGateway {
             type: openai
             base_url: http://127.0.0.1:\(providerPort)/v1
             api_key: { env: TEST_PROVIDER_KEY }
-            timeouts: { connect: 1s, first_byte: 1s, idle: 1s }
+            timeouts: { connect: 1s, first_byte: 1s, idle: \(idle) }
             max_connections: \(maxConnections)
           demo:
             type: mock

@@ -24,19 +24,29 @@ public struct FirstContentDetector: Sendable {
     /// Reads more of the stream; returns whether content has been seen so far.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard !sawContent else { return true }
-        // The first byte of every line must start an SSE field (`data`, `event`, `id`, `retry`)
-        // or a comment; anything else is not a preamble.
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
-            if atLineStart, !Self.isLineStart(byte) {
-                sawContent = true
+        // Once content shows, nothing after it needs reading: the detector's work is done.
+        let contentEnd = parser.feed(bytes) { event in
+            var data = event.data
+            return data.withUTF8 { Self.isContent(data: UnsafeRawBufferPointer($0)) }
+        }
+        sawContent = contentEnd != nil || !self.linesStartAsFields(UnsafeRawBufferPointer(rebasing: bytes[..<(contentEnd ?? bytes.count)]))
+        return sawContent
+    }
+
+    /// Whether the first byte of every line starts an SSE field (`data`, `event`, `id`, `retry`) or a
+    /// comment: anything else is not a preamble. Jumps from line end to line end.
+    private mutating func linesStartAsFields(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            if atLineStart, !Self.isLineStart(bytes[index]) { return false }
+            guard let lineEnd = ByteSearch.firstIndex(of: 0x0A, or: 0x0D, in: bytes, from: index, to: bytes.count) else {
+                atLineStart = false
                 return true
             }
-            atLineStart = byte == 0x0A || byte == 0x0D
+            atLineStart = true
+            index = lineEnd + 1
         }
-        // Once content shows, nothing after it needs parsing: the detector's work is done.
-        sawContent = parser.feed(bytes) { event in Self.isContent(data: Array(event.data.utf8)) }
-        return sawContent
+        return true
     }
 
     /// Whether a preamble line may start with `byte`: `d`ata, `e`vent, `i`d, `r`etry, `:`
@@ -60,6 +70,11 @@ public struct FirstContentDetector: Sendable {
 
     /// Whether one event's data (its `data:` lines joined) is content: one pass over its keys.
     static func isContent(data: [UInt8]) -> Bool {
+        data.withUnsafeBytes { isContent(data: $0) }
+    }
+
+    /// Whether one event's data (its `data:` lines joined) is content: one pass over its keys.
+    static func isContent(data: UnsafeRawBufferPointer) -> Bool {
         guard data.first == UInt8(ascii: "{") else { return true }  // [DONE], or not a chunk at all
         let quote = UInt8(ascii: "\"")
         var index = 0
@@ -79,7 +94,7 @@ public struct FirstContentDetector: Sendable {
                 index = end + 1
                 continue
             }
-            let text = Array(data[index + 1..<end])
+            let text = Array(UnsafeRawBufferPointer(rebasing: data[index + 1..<end]))
             var cursor = end + 1
             while cursor < data.count, data[cursor] == 0x20 || data[cursor] == 0x09 { cursor += 1 }
             guard cursor < data.count, data[cursor] == UInt8(ascii: ":") else {

@@ -59,16 +59,17 @@ public struct SSEParser: Sendable {
     }
 
     private mutating func feed(_ buffer: UnsafeRawBufferPointer, into events: inout [SSEEvent]) {
-        _ = self.feed(buffer) { event in
+        _ = self.feed(buffer) { event -> Bool in
             events.append(event)
             return false
         }
     }
 
     /// Parses the next bytes and hands each completed event to `stop`, stopping at the first for
-    /// which it returns true (and returning true). The bytes after that event are not read: use
-    /// this when the parser is not needed past that event (the preamble detector).
-    public mutating func feed(_ buffer: UnsafeRawBufferPointer, until stop: (SSEEvent) -> Bool) -> Bool {
+    /// which it returns true; returns the offset just past the blank line that completed that event,
+    /// or nil when `stop` never said so. The bytes after that event are not read: use this when the
+    /// parser is not needed past that event (the preamble detector).
+    public mutating func feed(_ buffer: UnsafeRawBufferPointer, until stop: (SSEEvent) -> Bool) -> Int? {
         var index = 0
         let end = buffer.count
         while index < end {
@@ -83,7 +84,7 @@ public struct SSEParser: Sendable {
             guard lineEnd < end else {
                 // No line end in this feed: keep the start of the line for the next one.
                 line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<end]))
-                return false
+                return nil
             }
             afterCR = buffer[lineEnd] == 0x0D
             let event: SSEEvent?
@@ -94,10 +95,10 @@ public struct SSEParser: Sendable {
                 line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<lineEnd]))
                 event = endCarriedLine()
             }
-            if let event, stop(event) { return true }
+            if let event, stop(event) { return lineEnd + 1 }
             index = lineEnd + 1
         }
-        return false
+        return nil
     }
 
     /// Handles the line gathered in `line` across feeds, then empties `line` (keeping its storage).

@@ -194,7 +194,8 @@ public struct StreamEventFilter: Sendable {
         let prefix = Self.dataPrefix
         var ranges: [Range<Int>] = []
         var lineStart = 0
-        for index in 0...event.count where index == event.count || event[index] == 0x0A {
+        while lineStart <= event.count {
+            let index = ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: event, from: lineStart, to: event.count) ?? event.count
             var lineEnd = index
             if lineEnd > lineStart, event[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             if lineEnd - lineStart >= prefix.count, event[lineStart..<lineStart + prefix.count].elementsEqual(prefix) {

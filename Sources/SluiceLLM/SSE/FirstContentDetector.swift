@@ -61,12 +61,16 @@ public struct FirstContentDetector: Sendable {
     }
 
     /// Keys whose non-empty string value is content.
-    private static let textKeys: Set<[UInt8]> = Set(
-        ["content", "text", "refusal", "reasoning_content", "finish_reason", "arguments"].map { Array($0.utf8) })
+    private static let textKeys: [[UInt8]] =
+        ["content", "text", "refusal", "reasoning_content", "finish_reason", "arguments"].map { Array($0.utf8) }
     /// Keys whose non-null value is content.
-    private static let objectKeys: Set<[UInt8]> = Set(["tool_calls", "function_call", "error"].map { Array($0.utf8) })
+    private static let objectKeys: [[UInt8]] = ["tool_calls", "function_call", "error"].map { Array($0.utf8) }
+    /// Bit `n` set: some key is `n` bytes long. Most strings of a chunk are ruled out by this alone.
+    private static let keyLengths: UInt64 = (textKeys + objectKeys).reduce(0) { $0 | (1 << UInt64($1.count)) }
 
-    private static let keyLengths = Set(textKeys.union(objectKeys).map(\.count))
+    private static func matches(_ keys: [[UInt8]], _ text: UnsafeRawBufferPointer) -> Bool {
+        keys.contains { $0.count == text.count && $0.elementsEqual(text) }
+    }
 
     /// Whether one event's data (its `data:` lines joined) is content: one pass over its keys.
     static func isContent(data: [UInt8]) -> Bool {
@@ -78,23 +82,28 @@ public struct FirstContentDetector: Sendable {
         guard data.first == UInt8(ascii: "{") else { return true }  // [DONE], or not a chunk at all
         let quote = UInt8(ascii: "\"")
         var index = 0
-        while index < data.count {
-            guard data[index] == quote else {
-                index += 1
-                continue
-            }
+        let backslash = UInt8(ascii: "\\")
+        while let opening = ByteSearch.firstIndex(of: quote, or: quote, in: data, from: index, to: data.count) {
+            index = opening
             // A string: read it to its closing quote (skipping escapes).
             var end = index + 1
-            while end < data.count, data[end] != quote {
-                end += data[end] == UInt8(ascii: "\\") ? 2 : 1
+            while true {
+                // An unterminated string: the event is cut, not content.
+                guard let stop = ByteSearch.firstIndex(of: quote, or: backslash, in: data, from: end, to: data.count)
+                else { return false }
+                if data[stop] == quote {
+                    end = stop
+                    break
+                }
+                end = stop + 2
             }
-            guard end < data.count else { return false }
             // Only a string as long as one of the keys is worth a closer look.
-            guard Self.keyLengths.contains(end - index - 1) else {
+            let length = end - index - 1
+            guard length < 64, Self.keyLengths & (1 << UInt64(length)) != 0 else {
                 index = end + 1
                 continue
             }
-            let text = Array(UnsafeRawBufferPointer(rebasing: data[index + 1..<end]))
+            let text = UnsafeRawBufferPointer(rebasing: data[index + 1..<end])
             var cursor = end + 1
             while cursor < data.count, data[cursor] == 0x20 || data[cursor] == 0x09 { cursor += 1 }
             guard cursor < data.count, data[cursor] == UInt8(ascii: ":") else {
@@ -105,10 +114,10 @@ public struct FirstContentDetector: Sendable {
             while cursor < data.count, data[cursor] == 0x20 || data[cursor] == 0x09 { cursor += 1 }
             guard cursor < data.count else { return false }
             let value = data[cursor]
-            if textKeys.contains(text), value == quote, cursor + 1 < data.count, data[cursor + 1] != quote {
+            if Self.matches(Self.textKeys, text), value == quote, cursor + 1 < data.count, data[cursor + 1] != quote {
                 return true
             }
-            if objectKeys.contains(text), value != UInt8(ascii: "n"),
+            if Self.matches(Self.objectKeys, text), value != UInt8(ascii: "n"),
                 !(value == UInt8(ascii: "[") && cursor + 1 < data.count && data[cursor + 1] == UInt8(ascii: "]"))
             {
                 return true

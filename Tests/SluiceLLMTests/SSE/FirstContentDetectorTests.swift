@@ -58,3 +58,30 @@ extension FirstContentDetectorTests {
         #expect(seenPlain)
     }
 }
+
+extension FirstContentDetectorTests {
+    @Test("escaped quotes and backslashes inside strings do not end them: a key inside a value is no key")
+    func escapes() {
+        // `content` appears only inside string values here, behind escaped quotes and backslashes.
+        let tricky = #"data: {"id":"x\"content\":\"yes","note":"a\\","choices":[{"delta":{"role":"assistant"}}]}"# + "\n\n"
+        var detector = FirstContentDetector()
+        let seenTricky = detector.feed(Array(tricky.utf8))
+        #expect(!seenTricky)
+        // The same key for real, after a long escaped value, is found.
+        let real = #"data: {"id":"\\\"\\\"\\\"\\\"\\\"","choices":[{"delta":{"content":"Hi"}}]}"# + "\n\n"
+        let seenReal = detector.feed(Array(real.utf8))
+        #expect(seenReal)
+    }
+
+    @Test("a line that starts as no SSE field after several preamble events is content, in one read or byte by byte")
+    func badLineAfterPreamble() {
+        let stream = Array((Self.role + ": keep-alive\n\n" + Self.role + "oops\n\n").utf8)
+        var whole = FirstContentDetector()
+        let seenWhole = whole.feed(stream)
+        #expect(seenWhole)
+        var bytewise = FirstContentDetector()
+        var seen: [Bool] = []
+        for byte in stream { seen.append(bytewise.feed([byte])) }
+        #expect(seen.firstIndex(of: true) == stream.count - "ops\n\n".count - 1)
+    }
+}

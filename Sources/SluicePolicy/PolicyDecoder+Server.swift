@@ -8,7 +8,7 @@ extension PolicyDecoder {
         guard
             let server = fields(
                 of: field.value, label: field.label, context: "server", owner: field.keyPosition,
-                allowed: ["max_body", "drain_timeout", "event_loop_threads"]
+                allowed: ["max_body", "drain_timeout", "event_loop_threads", "release_startup_pages"]
             )
         else { return settings }
 
@@ -24,6 +24,9 @@ extension PolicyDecoder {
             if threadsField.value.text != "auto" {
                 settings.eventLoopThreads = integer(threadsField, atLeast: 1)
             }
+        }
+        if let release = server["release_startup_pages"].flatMap({ boolean($0) }) {
+            settings.releaseStartupPages = release
         }
         return settings
     }

@@ -8,6 +8,10 @@ public struct ServerSettings: Sendable, Hashable, Encodable {
     /// Event-loop threads (`event_loop_threads`), at least 1; nil lets the proxy use the
     /// container's CPU quota.
     public var eventLoopThreads: Int?
+    /// Whether the clean file-backed pages that start-up and each policy load touched are given back
+    /// to the kernel once the gateway is ready (`release_startup_pages`, true by default). Off, idle
+    /// memory stays as start-up left it; on, the first requests fault the serving code back in.
+    public var releaseStartupPages: Bool
 
     /// The default request body limit, 4 MiB.
     public static let defaultMaxBodyBytes = 4 << 20
@@ -18,17 +22,20 @@ public struct ServerSettings: Sendable, Hashable, Encodable {
     public init(
         maxBodyBytes: Int = ServerSettings.defaultMaxBodyBytes,
         drainTimeout: Duration = ServerSettings.defaultDrainTimeout,
-        eventLoopThreads: Int? = nil
+        eventLoopThreads: Int? = nil,
+        releaseStartupPages: Bool = true
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.drainTimeout = drainTimeout
         self.eventLoopThreads = eventLoopThreads
+        self.releaseStartupPages = releaseStartupPages
     }
 
     private enum CodingKeys: String, CodingKey {
         case maxBodyBytes = "max_body"
         case drainTimeout = "drain_timeout"
         case eventLoopThreads = "event_loop_threads"
+        case releaseStartupPages = "release_startup_pages"
     }
 
     /// Encodes with the policy's key names and the duration as policy text (`20s`).
@@ -37,5 +44,6 @@ public struct ServerSettings: Sendable, Hashable, Encodable {
         try container.encode(maxBodyBytes, forKey: .maxBodyBytes)
         try container.encode(formatDuration(drainTimeout), forKey: .drainTimeout)
         try container.encodeIfPresent(eventLoopThreads, forKey: .eventLoopThreads)
+        try container.encode(releaseStartupPages, forKey: .releaseStartupPages)
     }
 }

@@ -136,7 +136,11 @@ struct ListenServerErrorTests {
             ),
             (
                 "  max_bdy: 1MB\n",
-                "policy.yaml:5:3: unknown key 'max_bdy' in server; expected one of: max_body, drain_timeout, event_loop_threads"
+                "policy.yaml:5:3: unknown key 'max_bdy' in server; expected one of: max_body, drain_timeout, event_loop_threads, release_startup_pages"
+            ),
+            (
+                "  release_startup_pages: sometimes\n",
+                "policy.yaml:5:26: 'release_startup_pages' must be true or false, got string \"sometimes\""
             ),
         ])
     func badServer(lines: String, expected: String) {

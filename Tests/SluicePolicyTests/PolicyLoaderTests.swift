@@ -17,6 +17,7 @@ struct PolicyLoaderTests {
           max_body: 512KiB
           drain_timeout: 5s
           event_loop_threads: 2
+          release_startup_pages: false
 
         providers:
           openai:
@@ -71,7 +72,9 @@ struct PolicyLoaderTests {
         #expect(policy.listen.admin == HostPort(host: "127.0.0.1", port: 9901))
         #expect(policy.listen.egress == HostPort(host: "127.0.0.1", port: 15001))
         #expect(
-            policy.server == ServerSettings(maxBodyBytes: 512 * 1024, drainTimeout: .seconds(5), eventLoopThreads: 2))
+            policy.server
+                == ServerSettings(
+                    maxBodyBytes: 512 * 1024, drainTimeout: .seconds(5), eventLoopThreads: 2, releaseStartupPages: false))
 
         #expect(
             policy.providers["openai"]
@@ -137,6 +140,7 @@ struct PolicyLoaderTests {
         #expect(policy.server.maxBodyBytes == 4 * 1024 * 1024)
         #expect(policy.server.drainTimeout == .seconds(20))
         #expect(policy.server.eventLoopThreads == nil)
+        #expect(policy.server.releaseStartupPages)
         #expect(policy.providers.isEmpty)
         #expect(policy.models.isEmpty)
     }

@@ -128,7 +128,8 @@ struct RedactionTests {
                   },
                   "server" : {
                     "drain_timeout" : "20s",
-                    "max_body" : 4194304
+                    "max_body" : 4194304,
+                    "release_startup_pages" : true
                   },
                   "version" : 1
                 }

@@ -84,6 +84,7 @@ enum AppServer {
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
                 let streamSync = stream.pipeline.syncOperations
+                try streamSync.addHandler(UnindexedResponseHeaders())
                 try streamSync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                 try streamSync.addHandler(RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/2"))
             }

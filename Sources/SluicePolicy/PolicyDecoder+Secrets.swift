@@ -72,10 +72,13 @@ extension PolicyDecoder {
     private mutating func resolveEnvironment(
         _ variable: String, owner: String, at position: SourcePosition
     ) -> SecretValue? {
-        guard let value = environment.variables[variable] else {
+        guard var value = environment.variables[variable] else {
             report("environment variable \(variable) (\(owner)) is not set", at: position)
             return nil
         }
+        // A key stored with `echo` (not `echo -n`) in a Kubernetes secret ends in a newline; no key ends
+        // in whitespace, so trailing whitespace is trimmed as for files.
+        while let last = value.last, last.isWhitespace { value.removeLast() }
         guard !value.isEmpty else {
             report("environment variable \(variable) (\(owner)) is empty", at: position)
             return nil

@@ -70,7 +70,8 @@ public struct RoutePlanner: Sendable {
         var available: [PlannedTarget] = []
         available.reserveCapacity(route.targets.count)
         var skipped: [PlannedTarget] = []
-        let keys = targetKeys[route.name].flatMap { $0.count == route.targets.count ? $0 : nil }
+        // The keys built for this route, unless `route` is not the planner's own (then built here).
+        let keys = routes[route.name].flatMap { $0.targets == route.targets ? targetKeys[route.name] : nil }
         for (position, target) in route.targets.enumerated() {
             let planned = PlannedTarget(
                 target: target, key: keys?[position] ?? key(for: target), model: target.model ?? requestedModel,

@@ -59,6 +59,23 @@ struct JSONLogHandlerTests {
         #expect(lines == (0..<100).map { "line \($0)"[...] })
     }
 
+    @Test("a warning logged on a loop is written at once, after the lines waiting before it")
+    func warningsAtOnce() async throws {
+        let pipe = try Pipe()
+        let handler = JSONLogHandler(label: "test", fileDescriptor: pipe.writeEnd)
+        let logger = Logger(label: "test", factory: { _ in handler })
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let seenDuringTurn = try await loop.submit { () -> String in
+            logger.info("first")
+            logger.error("broken")
+            return pipe.readAvailable()
+        }.get()
+        let lines = seenDuringTurn.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains(#""msg":"first""#) == true)
+        #expect(lines.last?.contains(#""level":"error","msg":"broken""#) == true)
+    }
+
     @Test("a line logged off the loops is written at once, after any lines still waiting")
     func immediateOffLoop() async throws {
         let pipe = try Pipe()

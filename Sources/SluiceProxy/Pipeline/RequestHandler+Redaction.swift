@@ -104,7 +104,7 @@ extension RequestHandler {
             exchange.restoration = Restoration(.stream(self.makeStreamRestorer(masks: masks)))
             exchange.status = Int(head.status.code)
             exchange.headSent = true
-            var headers = UpstreamHeaders.relayed(from: head.headers)
+            var headers = UpstreamHeaders.relayed(from: head)
             headers.remove(name: "content-length")
             context.write(self.wrapOutboundOut(.head(self.responseHead(status: head.status, headers: headers))), promise: nil)
         } else {
@@ -145,7 +145,7 @@ extension RequestHandler {
             self.writeEnd()
         case .gather(let head, let bytes):
             let body = self.rewriteAnswer(bytes, masks: masks)
-            var headers = UpstreamHeaders.relayed(from: head.headers)
+            var headers = UpstreamHeaders.relayed(from: head)
             headers.replaceOrAdd(name: "content-length", value: String(body.count))
             exchange.status = Int(head.status.code)
             exchange.headSent = true

@@ -36,7 +36,7 @@ extension RequestHandler {
         exchange.headSent = true
         exchange.status = Int(hold.head.status.code)
         self.startTranscriptIfResumable()
-        let headers = UpstreamHeaders.relayed(from: hold.head.headers)
+        let headers = UpstreamHeaders.relayed(from: hold.head)
         context.write(self.wrapOutboundOut(.head(self.responseHead(status: hold.head.status, headers: headers))), promise: nil)
         for buffer in hold.buffered {
             buffer.withUnsafeReadableBytes { exchange.transcript?.feed($0) }

@@ -340,7 +340,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         authorization: String?
     ) {
         guard self.exchange != nil else { return }
-        var headers = UpstreamHeaders.forwarded(from: head.headers)
+        var headers = UpstreamHeaders.forwarded(from: head)
         headers.add(name: "host", value: upstream.authority)
         headers.add(name: "content-type", value: "application/json")
         headers.add(name: "content-length", value: String(body.readableBytes))
@@ -374,7 +374,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.respondError(error)
             return
         }
-        var headers = UpstreamHeaders.forwarded(from: head.headers)
+        var headers = UpstreamHeaders.forwarded(from: head)
         headers.add(name: "host", value: upstream.authority)
         for header in translated.headers(apiKey: key) {
             headers.add(name: header.name, value: header.value)
@@ -597,7 +597,7 @@ extension RequestHandler: UpstreamResponseDelegate {
         }
         exchange.status = Int(head.status.code)
         exchange.headSent = true
-        let headers = UpstreamHeaders.relayed(from: head.headers)
+        let headers = UpstreamHeaders.relayed(from: head)
         context.write(self.wrapOutboundOut(.head(self.responseHead(status: head.status, headers: headers))), promise: nil)
     }
 

@@ -17,18 +17,24 @@ enum UpstreamHeaders {
         "set-cookie", "alt-svc",
     ]
 
-    static func forwarded(from headers: HTTPHeaders) -> HTTPHeaders {
-        Self.filter(headers, dropping: Self.notForwarded)
+    static func forwarded(from head: HTTPRequestHead) -> HTTPHeaders {
+        Self.filter(head.headers, dropping: Self.notForwarded, checkingValues: head.version.major >= 2)
     }
 
-    static func relayed(from headers: HTTPHeaders) -> HTTPHeaders {
-        Self.filter(headers, dropping: Self.notRelayed)
+    static func relayed(from head: HTTPResponseHead) -> HTTPHeaders {
+        Self.filter(head.headers, dropping: Self.notRelayed, checkingValues: head.version.major >= 2)
     }
 
-    private static func filter(_ headers: HTTPHeaders, dropping names: HeaderNameSet) -> HTTPHeaders {
+    /// The headers but those named in `names`. With `checkingValues`, also those whose value holds a
+    /// control character (other than tab) or DEL: HTTP/2 refuses only NUL, CR and LF in a value, while
+    /// HTTP/1.1's parser refuses them all, and the HTTP/1.1 codecs do not re-check what Sluice writes.
+    private static func filter(
+        _ headers: HTTPHeaders, dropping names: HeaderNameSet, checkingValues: Bool
+    ) -> HTTPHeaders {
         var result = HTTPHeaders()
         result.reserveCapacity(headers.count + 4)
         for (name, value) in headers where !names.contains(name) {
+            if checkingValues, value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) { continue }
             result.add(name: name, value: value)
         }
         return result

@@ -110,17 +110,22 @@ public final class Gateway: Service, Sendable {
             $0.limitsTask = limitsTask
         }
         let startup = NIODeadline.now() - self.createdAt
-        // After readiness, so it never delays it: start-up's pages go back (see StartupPages).
-        let released = policy.server.releaseStartupPages ? StartupPages.release() : 0
         self.state.logger.info(
             "ready",
             metadata: [
                 "startup_ms": .stringConvertible(Double(startup.nanoseconds / 1000) / 1000),
                 "event_loops": .stringConvertible(self.state.loopCount),
                 "policy_sha256": .string(self.state.snapshot.loaded.sha256),
-                "startup_mappings_released": .stringConvertible(released),
             ]
         )
+        if policy.server.releaseStartupPages {
+            // Off the start path and off the event loops: start-up's pages go back (see StartupPages).
+            let logger = self.state.logger
+            Task.detached(priority: .background) {
+                let released = StartupPages.release()
+                logger.info("released start-up pages", metadata: ["mappings": .stringConvertible(released)])
+            }
+        }
         return self.addresses!
     }
 

@@ -139,6 +139,8 @@ final class LoopTimers: @unchecked Sendable {
             // Lanes of one-off durations (an idle check's remainder) go once empty.
             if lane.timers.isEmpty { self.lanes[duration] = nil }
         }
+        // Across lanes in deadline order, as NIO would have run them (a late wake-up can find several due).
+        due.sort { $0.deadline < $1.deadline }
         for timer in due {
             // A timer run earlier in this batch may have cancelled a later one.
             guard case .due(let action) = timer.state else { continue }

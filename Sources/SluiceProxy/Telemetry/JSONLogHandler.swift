@@ -60,7 +60,8 @@ public struct JSONLogHandler: LogHandler {
             Self.append(merged, to: &line)
         }
         line.append(contentsOf: "}\n".utf8)
-        self.sink.write(line)
+        // A warning or an error may be the last thing the process says: it is written at once.
+        self.sink.write(line, now: event.level >= .warning)
     }
 
     /// The metadata key whose value, a ``JSONLogFieldsValue``, is written as top-level fields.
@@ -126,15 +127,22 @@ public struct JSONLogHandler: LogHandler {
 ///
 /// A line logged on an event loop joins a buffer that the loop writes when its current turn of work
 /// ends: every access line of one turn (many, under load) leaves in a single `write(2)` instead of one
-/// each, and a line is never held longer than that turn. A line logged off the loops, or one that
-/// fills the buffer past 64 KiB, is written at once with whatever waits before it.
+/// each, and a line is never held longer than its own loop's turn (each loop that adds a line sees to a
+/// flush). A line logged off the loops, a warning or an error, or one that fills the buffer past 64 KiB,
+/// is written at once with whatever waits before it; what still waits at exit is written by an `atexit`
+/// handler.
 final class LineSink: Sendable {
-    static let standardOutput = LineSink(fileDescriptor: 1)
+    static let standardOutput: LineSink = {
+        let sink = LineSink(fileDescriptor: 1)
+        atexit { LineSink.standardOutput.flush() }
+        return sink
+    }()
     private static let flushThreshold = 64 * 1024
 
     private struct Pending {
         var bytes: [UInt8] = []
-        var flushScheduled = false
+        /// The loops that have a flush queued since the last one ran.
+        var flushQueuedOn: [ObjectIdentifier] = []
     }
 
     private let fileDescriptor: Int32
@@ -146,19 +154,20 @@ final class LineSink: Sendable {
         self.fileDescriptor = fileDescriptor
     }
 
-    func write(_ line: [UInt8]) {
-        guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else {
+    func write(_ line: [UInt8], now: Bool = false) {
+        guard !now, let loop = MultiThreadedEventLoopGroup.currentEventLoop else {
             self.writeLock.withLock {
                 self.writeAll(self.takePending())
                 self.writeAll(line)
             }
             return
         }
+        let loopID = ObjectIdentifier(loop)
         let (scheduleFlush, flushNow) = self.pending.withLockedValue { pending in
             pending.bytes.append(contentsOf: line)
             let full = pending.bytes.count >= Self.flushThreshold
-            let schedule = !full && !pending.flushScheduled
-            if schedule { pending.flushScheduled = true }
+            let schedule = !full && !pending.flushQueuedOn.contains(loopID)
+            if schedule { pending.flushQueuedOn.append(loopID) }
             return (schedule, full)
         }
         if flushNow {
@@ -175,7 +184,7 @@ final class LineSink: Sendable {
 
     private func takePending() -> [UInt8] {
         self.pending.withLockedValue { pending in
-            pending.flushScheduled = false
+            pending.flushQueuedOn.removeAll(keepingCapacity: true)
             guard !pending.bytes.isEmpty else { return [] }
             let bytes = pending.bytes
             pending.bytes.removeAll(keepingCapacity: true)

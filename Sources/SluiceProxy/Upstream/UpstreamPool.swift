@@ -111,7 +111,14 @@ final class UpstreamPool {
 
     private func popIdle(_ host: HostPool) -> UpstreamConnection? {
         while let connection = host.idle.popLast() {
-            if connection.canTakeRequest { return connection }
+            guard connection.canTakeRequest else { continue }
+            // Idle past the provider's idle timeout: the provider may be closing it; do not reuse.
+            if case .http1(let handler) = connection.mode, handler.idleExpired(at: self.eventLoop.now) {
+                connection.usable = false
+                connection.channel.close(promise: nil)
+                continue
+            }
+            return connection
         }
         return nil
     }

@@ -10,7 +10,8 @@ import NIOHTTP1
 /// 4. Hold back reads while the app cannot take more bytes (back-pressure), and resume when it can.
 /// 5. Turn resets, closes and parse errors into one failure for the call in flight.
 /// 6. Close a pooled HTTP/1.1 connection left idle past the provider's `idle` timeout, rather than reuse a
-///    socket the provider may be closing (checked once per `idle` period: no timer per request).
+///    socket the provider may be closing: the pool asks ``idleExpired(at:)`` before reusing it, and one
+///    timer per connection (not per request) closes it when it has been idle that long.
 final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
@@ -61,14 +62,25 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.poolIdleCheck = nil
     }
 
-    private func armPoolIdleCheck() {
+    /// Whether the connection has waited in the pool for `idle` or longer: too stale to reuse.
+    func idleExpired(at now: NIODeadline) -> Bool {
+        guard let timeout = self.poolIdleTimeout, self.call == nil, let since = self.idleSince else { return false }
+        return now - since >= timeout
+    }
+
+    /// Wakes when the connection will have been idle for `idle` (or, while busy, one `idle` from now) and
+    /// closes it if it still is.
+    private func armPoolIdleCheck(in delay: TimeAmount? = nil) {
         guard let timeout = self.poolIdleTimeout, self.poolIdleCheck?.isArmed != true else { return }
-        self.poolIdleCheck = self.timers.arm(in: timeout) { [weak self] in
+        self.poolIdleCheck = self.timers.arm(in: delay ?? timeout) { [weak self] in
             guard let self, let context = self.context else { return }
             self.poolIdleCheck = nil
-            if self.call == nil, let since = self.idleSince, context.eventLoop.now - since >= timeout {
+            let now = context.eventLoop.now
+            if self.idleExpired(at: now) {
                 self.onUnusable?()
                 context.close(promise: nil)
+            } else if self.call == nil, let since = self.idleSince {
+                self.armPoolIdleCheck(in: timeout - (now - since))
             } else {
                 self.armPoolIdleCheck()
             }

@@ -51,7 +51,12 @@ public struct UsageSniffer: Sendable {
     /// Creates a sniffer for a body with this `content-type`: `text/event-stream` means SSE,
     /// anything else one JSON document.
     public init(contentType: String?) {
-        let isSSE = contentType?.lowercased().hasPrefix("text/event-stream") ?? false
+        // Compared byte by byte, ignoring ASCII case: once per answer, so no lowercased copy.
+        let prefix = "text/event-stream".utf8
+        let isSSE =
+            contentType.map { type in
+                type.utf8.count >= prefix.count && zip(type.utf8, prefix).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+            } ?? false
         self.init(framing: isSSE ? .sse : .json)
     }
 

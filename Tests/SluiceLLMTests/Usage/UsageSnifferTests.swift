@@ -120,7 +120,8 @@ struct UsageSnifferTests {
         "the framing follows the content type",
         arguments: [
             (String?("text/event-stream"), UsageSniffer.Framing.sse), ("text/event-stream; charset=utf-8", .sse),
-            ("Text/Event-Stream", .sse), ("application/json", .json), (nil, .json),
+            ("Text/Event-Stream", .sse), ("application/json", .json), (nil, .json), ("text/event", .json),
+            ("text/event-streams", .sse),
         ])
     func contentType(contentType: String?, framing: UsageSniffer.Framing) {
         #expect(UsageSniffer(contentType: contentType).framing == framing)

@@ -147,3 +147,32 @@ def test_provider_4xx_comes_back_as_the_provider_sent_it(sluice, provider, name)
     assert response.status == recording.status
     assert response.body == recording.body
     assert response.header("content-type") == recording.headers["content-type"]
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nno colon here\r\n\r\n",
+        b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: twelve\r\n\r\n",
+    ],
+    ids=["request line", "header", "content-length"],
+)
+def test_request_that_is_not_http(sluice, request_bytes):
+    """Bytes that are not HTTP/1.1 get a 400 in OpenAI's envelope naming the cause, and the connection closes."""
+    with socket.create_connection(("127.0.0.1", sluice.app_port), timeout=10) as connection:
+        connection.sendall(request_bytes)
+        reply = b""
+        while True:
+            data = connection.recv(65536)
+            if not data:
+                break  # closed by Sluice: nothing more is read from a connection that spoke garbage
+            reply += data
+
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 "), reply[:300]
+    assert b"connection: close" in head.lower()
+    error = json.loads(body)["error"]
+    assert error["type"] == "invalid_request_error"
+    assert error["code"] == "invalid_http"
+    assert "not valid HTTP/1.1" in error["message"]

@@ -3,7 +3,7 @@ extension SluiceError {
     /// envelopes. New codes may be added; match with `==`, not an exhaustive `switch`.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Wrapped: Sendable, Hashable {
-            case invalidJSON, invalidField, unauthorized, modelNotAllowed, modelNotFound, notFound
+            case invalidHTTP, invalidJSON, invalidField, unauthorized, modelNotAllowed, modelNotFound, notFound
             case methodNotAllowed, bodyTooLarge, promptBlocked, rateLimited, budgetExceeded
             case upstreamUnreachable, upstreamTLS, upstreamTimeout, upstreamProtocol
             case noHealthyTarget, `internal`, shuttingDown
@@ -13,6 +13,8 @@ extension SluiceError {
 
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
 
+        /// 400: the request is not valid HTTP/1.1 (its line, a header, its framing); the connection closes.
+        public static let invalidHTTP = Code(.invalidHTTP)
         /// 400: the body is not one valid JSON object.
         public static let invalidJSON = Code(.invalidJSON)
         /// 400: a field is missing or has the wrong type or value; `param` names it.
@@ -53,7 +55,7 @@ extension SluiceError {
         /// The HTTP status for this code.
         public var httpStatus: Int {
             switch wrapped {
-            case .invalidJSON, .invalidField, .promptBlocked: 400
+            case .invalidHTTP, .invalidJSON, .invalidField, .promptBlocked: 400
             case .unauthorized: 401
             case .modelNotAllowed: 403
             case .modelNotFound, .notFound: 404
@@ -70,7 +72,7 @@ extension SluiceError {
         /// The `type` of the OpenAI envelope.
         public var openAIType: String {
             switch wrapped {
-            case .invalidJSON, .invalidField, .unauthorized, .modelNotAllowed, .modelNotFound, .notFound,
+            case .invalidHTTP, .invalidJSON, .invalidField, .unauthorized, .modelNotAllowed, .modelNotFound, .notFound,
                 .methodNotAllowed, .bodyTooLarge, .promptBlocked:
                 "invalid_request_error"
             case .rateLimited: "rate_limit_error"
@@ -84,6 +86,7 @@ extension SluiceError {
         /// The default `code` of the OpenAI envelope; an error may carry a more precise one.
         public var openAICode: String {
             switch wrapped {
+            case .invalidHTTP: "invalid_http"
             case .invalidJSON: "invalid_json"
             case .invalidField: "invalid_value"
             case .unauthorized: "invalid_api_key"
@@ -108,7 +111,7 @@ extension SluiceError {
         /// The `error.type` of the Anthropic envelope.
         public var anthropicType: String {
             switch wrapped {
-            case .invalidJSON, .invalidField, .methodNotAllowed, .promptBlocked: "invalid_request_error"
+            case .invalidHTTP, .invalidJSON, .invalidField, .methodNotAllowed, .promptBlocked: "invalid_request_error"
             case .unauthorized: "authentication_error"
             case .modelNotAllowed: "permission_error"
             case .modelNotFound, .notFound: "not_found_error"

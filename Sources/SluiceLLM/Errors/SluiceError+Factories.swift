@@ -78,6 +78,14 @@ extension SluiceError {
         return SluiceError(code: .methodNotAllowed, message: "\(path) does not accept \(method); use \(methods).")
     }
 
+    /// 400: the request could not be read as HTTP/1.1; `problem` is the parser's word for what broke.
+    public static func invalidHTTP(_ problem: String) -> SluiceError {
+        SluiceError(
+            code: .invalidHTTP,
+            message: "The request is not valid HTTP/1.1 (\(problem)); this connection is closed. "
+                + "Check the client's request line, headers and body framing.")
+    }
+
     /// 413: the body is over `limit` bytes.
     public static func bodyTooLarge(limit: Int) -> SluiceError {
         SluiceError(

@@ -196,6 +196,42 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelWritabilityChanged()
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Not valid HTTP/1.1: the decoder closes the connection right after this. If no answer has begun,
+        // say why first, in OpenAI's envelope.
+        if error is HTTPParserError, self.protocolName == "HTTP/1.1", !(self.exchange?.headSent ?? false) {
+            let body = SluiceError.invalidHTTP("\(error)").openAIBody()
+            var headers = HTTPHeaders()
+            headers.add(name: "content-type", value: "application/json")
+            headers.add(name: "content-length", value: String(body.count))
+            headers.add(name: "connection", value: "close")
+            let head = HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers)
+            context.write(self.wrapOutboundOut(.head(head)), promise: nil)
+            context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            if let exchange = self.exchange { exchange.headSent = true }
+            context.writeAndFlush(self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+                Self.close(context, lingering: true)
+            }
+        } else if error is HTTPParserError {
+            context.close(promise: nil)
+        }
+        context.fireErrorCaught(error)
+    }
+
+    /// Closes the connection after an answer. Lingering (HTTP/1.1): close our side only and drop what the
+    /// client still sends for a moment; closing with unread bytes would reset the connection and could
+    /// destroy the answer in flight.
+    private static func close(_ context: ChannelHandlerContext, lingering: Bool) {
+        guard lingering else {
+            context.close(promise: nil)
+            return
+        }
+        context.close(mode: .output, promise: nil)
+        context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) {
+            context.close(promise: nil)
+        }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         // An exchange still open here was not answered in full: mid-answer, waiting between
         // attempts, or holding a stream's preamble. It ends now, settling its limits.
@@ -497,16 +533,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             let lingers = self.protocolName == "HTTP/1.1"
             context.writeAndFlush(self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
-                guard lingers else {
-                    context.close(promise: nil)
-                    return
-                }
-                // Close our side only, and drop what the client still sends for a moment: closing with
-                // unread bytes would reset the connection and could destroy the answer in flight.
-                context.close(mode: .output, promise: nil)
-                context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) {
-                    context.close(promise: nil)
-                }
+                Self.close(context, lingering: lingers)
             }
         }
         self.finish(status: exchange.status ?? 200, note: nil)

@@ -53,9 +53,11 @@ enum AppServer {
         // walks every byte of every header a second time, and the values Sluice writes are either parsed
         // from a peer already or checked where they enter (a model name or secret with a control
         // character is refused: ScannedRequest, the policy decoder).
+        // No protocol-error handler either: RequestHandler answers a request that is not HTTP in OpenAI's
+        // envelope (NIO's handler wrote an empty 400, and every read and write paid for its hop).
         try sync.configureHTTPServerPipeline(
             withPipeliningAssistance: false,
-            withErrorHandling: true,
+            withErrorHandling: false,
             withOutboundHeaderValidation: false
         )
         try sync.addHandler(RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/1.1"))

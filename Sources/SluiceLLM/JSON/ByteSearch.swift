@@ -31,4 +31,37 @@ public enum ByteSearch {
         }
         return nil
     }
+
+    /// The index of the first `"`, `{`, `}`, `[` or `]` in `buffer[start..<end]`, or nil: what a JSON
+    /// walker skipping a value looks for. `[` and `{` (and `]` and `}`) differ only in bit 5, and no other
+    /// byte becomes `{` or `}` when it is set, so three word compares find all five.
+    @inlinable
+    public static func firstQuoteOrBracket(in buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
+        var index = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = ones &* UInt64(UInt8(ascii: "\""))
+        let opens = ones &* UInt64(UInt8(ascii: "{"))
+        let closes = ones &* UInt64(UInt8(ascii: "}"))
+        let bit5 = ones &* 0x20
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let folded = word | bit5
+            let a = word ^ quotes
+            let b = folded ^ opens
+            let c = folded ^ closes
+            let found = ((a &- ones) & ~a & highs) | ((b &- ones) & ~b & highs) | ((c &- ones) & ~c & highs)
+            if found != 0 { return index + found.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        while index < end {
+            switch buffer[index] {
+            case UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]"):
+                return index
+            default:
+                index += 1
+            }
+        }
+        return nil
+    }
 }

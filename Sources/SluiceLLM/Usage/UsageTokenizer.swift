@@ -99,8 +99,12 @@ struct UsageTokenizer {
             case .structure where ignoredDepth > 0:
                 // Off every usage path: only quotes and brackets matter.
                 skipping: while index < end {
-                    let byte = buffer[index]
-                    index += 1
+                    guard let next = ByteSearch.firstQuoteOrBracket(in: buffer, from: index, to: end) else {
+                        index = end
+                        break skipping
+                    }
+                    let byte = buffer[next]
+                    index = next + 1
                     switch byte {
                     case UInt8(ascii: "\""):
                         lexical = .string

@@ -41,4 +41,20 @@ struct ByteSearchTests {
         let found = bytes.withUnsafeBytes { ByteSearch.firstIndex(of: 0x0A, or: 0x0D, in: $0, from: 0, to: 10) }
         #expect(found == nil)
     }
+
+    @Test("quotes and brackets: agrees with a byte-by-byte walk, every byte value next to every target")
+    func quoteOrBracket() {
+        let targets = Set("\"{}[]".utf8)
+        for filler in 0...255 {
+            for length in [1, 7, 8, 9, 16, 17] {
+                for hit in -1..<length {
+                    var bytes = [UInt8](repeating: UInt8(filler), count: length)
+                    if hit >= 0 { bytes[hit] = Array("\"{}[]".utf8)[hit % 5] }
+                    let expected = bytes.firstIndex { targets.contains($0) }
+                    let found = bytes.withUnsafeBytes { ByteSearch.firstQuoteOrBracket(in: $0, from: 0, to: length) }
+                    #expect(found == expected, "filler \(filler), length \(length), hit \(hit)")
+                }
+            }
+        }
+    }
 }

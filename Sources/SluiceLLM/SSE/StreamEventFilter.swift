@@ -6,7 +6,10 @@
 /// - takes out a malformed chunk (a `data:` JSON object that does not parse), counting it, so a
 ///   provider's glitch does not break the app's SDK;
 /// - notes whether `data: [DONE]` came, so a stream that ended cleanly without it can be
-///   finished for the app.
+///   finished for the app;
+/// - hands over the `usage` object of the chunk that carries one (``takeUsage()``) and counts the
+///   chunks (``chunks``): since it reads every chunk's JSON anyway, the usage sniffer need not walk
+///   the stream again.
 /// Events are held only until their closing blank line; memory is one event.
 public struct StreamEventFilter: Sendable {
     /// Bytes held back: the start of an event that may be the usage chunk, or line ends that
@@ -24,6 +27,11 @@ public struct StreamEventFilter: Sendable {
     public private(set) var sawDone = false
     /// Whether any chunk (a `data:` JSON object) came: the stream is OpenAI's event stream.
     public private(set) var sawChunk = false
+    /// Chunks (well-formed `data:` JSON objects, the usage chunk included) seen so far: about one per
+    /// token delivered, what a stream cut before its usage is settled on.
+    public private(set) var chunks = 0
+    /// The `usage` object of the latest chunk that carried one, not yet taken.
+    private var usage: [UInt8]?
 
     private static let dataPrefix = Array("data:".utf8)
     private static let doneMarker = Array("[DONE]".utf8)
@@ -104,7 +112,10 @@ public struct StreamEventFilter: Sendable {
                 continue
             }
             guard compared == Self.dataPrefix.count, let end else { break }  // wait for more
-            switch Self.classify(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) {
+            let (kind, usage) = Self.classify(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            if let usage { self.usage = usage }
+            if kind == .chunk || kind == .usage { chunks += 1 }
+            switch kind {
             case .usage where dropsUsage:
                 sawChunk = true
                 dropped = true
@@ -129,6 +140,12 @@ public struct StreamEventFilter: Sendable {
         output.reserveCapacity(ranges.reduce(0) { $0 + $1.count })
         for range in ranges { output.append(contentsOf: bytes[range]) }
         return output
+    }
+
+    /// The `usage` object (its JSON text) of the latest chunk that carried one since the last call.
+    public mutating func takeUsage() -> [UInt8]? {
+        defer { usage = nil }
+        return usage
     }
 
     /// What is left at the end of the stream (an event without its blank line), unfiltered.
@@ -163,9 +180,10 @@ public struct StreamEventFilter: Sendable {
     /// What a whole event is, read from its `data:` lines joined as SSE joins them (other
     /// fields such as `id:` or `event:` do not matter). The usual single `data:` line is read
     /// where it lies.
-    static func classify(_ event: UnsafeRawBufferPointer) -> EventKind {
+    /// What a whole event is, and the JSON text of its `usage` object when it has one.
+    static func classify(_ event: UnsafeRawBufferPointer) -> (EventKind, usage: [UInt8]?) {
         let lines = dataLineRanges(event)
-        guard !lines.isEmpty else { return .other }
+        guard !lines.isEmpty else { return (.other, nil) }
         if lines.count == 1 { return classify(data: UnsafeRawBufferPointer(rebasing: event[lines[0]])) }
         var joined: [UInt8] = []
         for (index, line) in lines.enumerated() {
@@ -175,18 +193,20 @@ public struct StreamEventFilter: Sendable {
         return joined.withUnsafeBytes { classify(data: $0) }
     }
 
-    private static func classify(data: UnsafeRawBufferPointer) -> EventKind {
+    private static func classify(data: UnsafeRawBufferPointer) -> (EventKind, usage: [UInt8]?) {
         var index = 0
         while index < data.count, data[index] == UInt8(ascii: " ") || data[index] == 0x0A { index += 1 }
-        guard index < data.count else { return .other }
+        guard index < data.count else { return (.other, nil) }
         let payload = UnsafeRawBufferPointer(rebasing: data[index...])
-        if payload.starts(with: Self.doneMarker) { return .done }
-        guard payload[0] == UInt8(ascii: "{") else { return .other }
-        guard let scan = try? BodyScan.scan(payload, query: Self.chunkQuery) else { return .malformed }
-        guard let choices = scan["choices"], choices.kind == .array, choices.isEmptyContainer,
-            scan["usage"]?.kind == .object
-        else { return .chunk }
-        return .usage
+        if payload.starts(with: Self.doneMarker) { return (.done, nil) }
+        guard payload[0] == UInt8(ascii: "{") else { return (.other, nil) }
+        guard let scan = try? BodyScan.scan(payload, query: Self.chunkQuery) else { return (.malformed, nil) }
+        let usageField = scan["usage"].flatMap { $0.kind == .object ? $0 : nil }
+        let usage = usageField.map { Array(UnsafeRawBufferPointer(rebasing: payload[$0.valueRange])) }
+        guard let choices = scan["choices"], choices.kind == .array, choices.isEmptyContainer, usage != nil else {
+            return (.chunk, usage)
+        }
+        return (.usage, usage)
     }
 
     /// Where the values of the event's `data:` lines are (one optional space dropped).

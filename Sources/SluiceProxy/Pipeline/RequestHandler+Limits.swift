@@ -61,7 +61,8 @@ extension RequestHandler {
                 cost = self.gateway.limits.cost(of: usage, provider: provider, model: model)
             }
         } else if exchange.headSent, exchange.hold == nil, let sniffer = exchange.usage, sniffer.framing == .sse {
-            tokens = exchange.promptEstimate + Int64(sniffer.dataLines)
+            // About a token per chunk delivered (counted by the event filter when it read the stream).
+            tokens = exchange.promptEstimate + Int64(exchange.eventFilter?.chunks ?? sniffer.dataLines)
         } else if exchange.headSent {
             tokens = nil  // an answer without usage: the estimate stands
         } else {

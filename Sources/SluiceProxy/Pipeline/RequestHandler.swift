@@ -661,12 +661,17 @@ extension RequestHandler: UpstreamResponseDelegate {
             }
             return
         }
-        buffer.withUnsafeReadableBytes { exchange.usage?.feed($0) }
+        // An OpenAI event stream's usage is handed over by the event filter, which reads every chunk's
+        // JSON anyway: the sniffer does not walk the stream a second time.
+        let filterReadsUsage = exchange.eventFilter != nil && exchange.isEventStream
+        if !filterReadsUsage { buffer.withUnsafeReadableBytes { exchange.usage?.feed($0) } }
         var buffer = buffer
         if exchange.eventFilter != nil {
             // Whole events that all pass go on as the same buffer; only a read with something
             // taken out or held back is copied.
-            if case .bytes(let kept) = buffer.withUnsafeReadableBytes({ exchange.eventFilter!.filter($0) }) {
+            let filtered = buffer.withUnsafeReadableBytes { exchange.eventFilter!.filter($0) }
+            if filterReadsUsage { Self.sniffFilteredUsage(of: exchange) }
+            if case .bytes(let kept) = filtered {
                 guard !kept.isEmpty else { return }
                 buffer = context.channel.allocator.buffer(bytes: kept)
             }
@@ -681,6 +686,16 @@ extension RequestHandler: UpstreamResponseDelegate {
         }
         if exchange.transcript != nil { buffer.withUnsafeReadableBytes { exchange.transcript!.feed($0) } }
         context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+    }
+
+    /// Gives the usage sniffer the `usage` object the event filter found, as the one event it reads.
+    static func sniffFilteredUsage(of exchange: Exchange) {
+        guard let usage = exchange.eventFilter?.takeUsage() else { return }
+        var event = Array(#"data: {"usage":"#.utf8)
+        event.reserveCapacity(event.count + usage.count + 3)
+        event.append(contentsOf: usage)
+        event.append(contentsOf: "}\n\n".utf8)
+        exchange.usage?.feed(event)
     }
 
     func upstreamReadComplete() {
@@ -712,6 +727,7 @@ extension RequestHandler: UpstreamResponseDelegate {
                     exchange.note = "stream ended without [DONE]; finished it"
                 }
                 exchange.eventFilter = filter
+                if exchange.isEventStream { Self.sniffFilteredUsage(of: exchange) }
                 if !rest.isEmpty {
                     let buffer = context.channel.allocator.buffer(bytes: rest)
                     if exchange.restoration != nil {

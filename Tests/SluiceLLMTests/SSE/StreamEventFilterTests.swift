@@ -27,6 +27,33 @@ struct StreamEventFilterTests {
         }
     }
 
+    @Test("hands over the usage object and counts the chunks, however the stream is cut; a malformed chunk counts for neither")
+    func usageAndChunks() {
+        let malformed = #"data: {"choices":[{"delta":{"content":"x"}}],"usage":{"prompt_tokens":99"# + "\n\n"
+        let lateUsage = #"data: {"choices":[{"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4}}"# + "\n\n"
+        for (stream, usage, chunks) in [
+            (Self.content + Self.content + Self.usage + Self.done, #"{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}"#, 3),
+            (Self.content + malformed + lateUsage + Self.done, #"{"prompt_tokens":3,"completion_tokens":4}"#, 2),
+            (Self.content + Self.done, nil, 1),
+        ] {
+            let bytes = Array(stream.utf8)
+            for cut in [1, 5, 1000] {
+                var filter = StreamEventFilter(dropsUsage: false)
+                var taken: [UInt8]?
+                var index = 0
+                while index < bytes.count {
+                    let end = min(bytes.count, index + cut)
+                    _ = filter.feed(bytes[index..<end])
+                    if let usage = filter.takeUsage() { taken = usage }
+                    index = end
+                }
+                #expect(taken.map { String(decoding: $0, as: UTF8.self) } == usage, "cut every \(cut) bytes")
+                #expect(filter.chunks == chunks)
+                #expect(filter.takeUsage() == nil)
+            }
+        }
+    }
+
     @Test("CRLF framing and a spaced choices array are recognised")
     func crlf() {
         let usage = #"data:{"choices": [ ],"usage":{"prompt_tokens":1}}"# + "\r\n\r\n"

@@ -155,8 +155,13 @@ def test_provider_4xx_comes_back_as_the_provider_sent_it(sluice, provider, name)
         b"GARBAGE\r\n\r\n",
         b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nno colon here\r\n\r\n",
         b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: twelve\r\n\r\n",
+        (
+            b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer "
+            + policies.APP_KEY.encode()
+            + b"\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n"
+        ),
     ],
-    ids=["request line", "header", "content-length"],
+    ids=["request line", "header", "content-length", "chunked body"],
 )
 def test_request_that_is_not_http(sluice, request_bytes):
     """Bytes that are not HTTP/1.1 get a 400 in OpenAI's envelope naming the cause, and the connection closes."""

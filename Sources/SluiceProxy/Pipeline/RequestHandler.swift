@@ -197,9 +197,26 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Not valid HTTP/1.1: the decoder closes the connection right after this. If no answer has begun,
-        // say why first, in OpenAI's envelope.
-        if error is HTTPParserError, self.protocolName == "HTTP/1.1", !(self.exchange?.headSent ?? false) {
+        guard error is HTTPParserError, self.protocolName == "HTTP/1.1" else {
+            context.fireErrorCaught(error)
+            return
+        }
+        // Not valid HTTP/1.1: nothing after this point of the connection can be read. Say why, once, in
+        // OpenAI's envelope, and close.
+        switch self.state {
+        case .collecting:
+            // The head was fine, the body is not (its chunked framing): this request is answered.
+            self.state = .discarding
+            self.respondError(SluiceError.invalidHTTP("\(error)"), closeAfter: true)
+        case .responding, .discarding:
+            // An answer is under way or given: it finishes, then the connection closes.
+            if let exchange = self.exchange {
+                exchange.keepAlive = false
+            } else {
+                Self.close(context, lingering: true)
+            }
+        case .idle:
+            // No request could be read at all: answer without an exchange.
             let body = SluiceError.invalidHTTP("\(error)").openAIBody()
             var headers = HTTPHeaders()
             headers.add(name: "content-type", value: "application/json")
@@ -208,12 +225,9 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let head = HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers)
             context.write(self.wrapOutboundOut(.head(head)), promise: nil)
             context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
-            if let exchange = self.exchange { exchange.headSent = true }
             context.writeAndFlush(self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
                 Self.close(context, lingering: true)
             }
-        } else if error is HTTPParserError {
-            context.close(promise: nil)
         }
         context.fireErrorCaught(error)
     }

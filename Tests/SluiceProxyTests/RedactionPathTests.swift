@@ -23,6 +23,8 @@ struct RedactionPathTests {
           admin: 127.0.0.1:0
         server:
           event_loop_threads: 1
+          # In-process tests share one process: paging its code out at every start would slow the others.
+          release_startup_pages: false
         providers:
           upstream:
             type: openai

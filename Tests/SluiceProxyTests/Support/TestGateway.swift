@@ -35,6 +35,8 @@ struct TestGateway {
           admin: 127.0.0.1:0
         server:
           event_loop_threads: 1
+          # In-process tests share one process: paging its code out at every start would slow the others.
+          release_startup_pages: false
           max_body: 64KiB
         providers:
           upstream:
@@ -78,6 +80,8 @@ extension TestGateway {
           admin: 127.0.0.1:0
         server:
           event_loop_threads: 1
+          # In-process tests share one process: paging its code out at every start would slow the others.
+          release_startup_pages: false
         providers:
         \(providers.joined())models:
         \(models)

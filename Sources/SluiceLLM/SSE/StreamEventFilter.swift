@@ -177,10 +177,9 @@ public struct StreamEventFilter: Sendable {
 
     enum EventKind { case chunk, usage, malformed, done, other }
 
-    /// What a whole event is, read from its `data:` lines joined as SSE joins them (other
-    /// fields such as `id:` or `event:` do not matter). The usual single `data:` line is read
-    /// where it lies.
-    /// What a whole event is, and the JSON text of its `usage` object when it has one.
+    /// What a whole event is, and the JSON text of its `usage` object when it has one, read from its
+    /// `data:` lines joined as SSE joins them (other fields such as `id:` or `event:` do not matter).
+    /// The usual single `data:` line is read where it lies.
     static func classify(_ event: UnsafeRawBufferPointer) -> (EventKind, usage: [UInt8]?) {
         let lines = dataLineRanges(event)
         guard !lines.isEmpty else { return (.other, nil) }

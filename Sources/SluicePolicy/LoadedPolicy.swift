@@ -19,6 +19,11 @@ public struct LoadedPolicy: Sendable {
     /// file is active, and lets a reload skip an unchanged file.
     public var sha256: String
 
+    /// The ``sha256`` a policy file with this text gets: tells whether a file still holds what was loaded.
+    public static func sha256(ofText text: String) -> String {
+        SHA256.hex(of: text.utf8)
+    }
+
     /// Creates a loaded policy.
     public init(
         policy: Policy, secrets: [String: SecretValue] = [:], workloadSecrets: [String: [String: SecretValue]] = [:],

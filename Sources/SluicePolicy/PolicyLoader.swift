@@ -46,7 +46,7 @@ public enum PolicyLoader {
         return LoadedPolicy(
             policy: policy, secrets: decoder.secrets, workloadSecrets: decoder.workloadSecrets,
             limitsStoreURL: decoder.limitsStoreURL,
-            sha256: SHA256.hex(of: yaml.utf8)
+            sha256: LoadedPolicy.sha256(ofText: yaml)
         )
     }
 }

@@ -1,7 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import ServiceLifecycle
 import SluicePolicy
 import Testing
 
@@ -29,6 +33,29 @@ struct ReloadTests {
 
     static func load(_ yaml: String) throws -> LoadedPolicy {
         try PolicyLoader.load(yaml: yaml, file: "reload.yaml", environment: .inMemory())
+    }
+
+    @Test("a policy file rewritten after it was loaded, before the watcher first looked, is still reloaded")
+    func changedBeforeWatching() async throws {
+        let directory = "/tmp/sluice-reload-\(UInt64.random(in: 0...UInt64.max))"
+        try FileManagerless.makeDirectory(directory)
+        defer { FileManagerless.remove(directory) }
+        let path = directory + "/policy.yaml"
+        let loadedText = Self.policy(app: "127.0.0.1:0", models: ["a"])
+        let gateway = try await TestGateway.start(policy: loadedText)
+        // The file already says something else when the reloader starts (a ConfigMap updated during start-up).
+        try FileManagerless.write(Self.policy(app: "127.0.0.1:0", models: ["a", "b"]), to: path)
+        let reloader = PolicyReloader(path: path, gateway: gateway.gateway, environment: .process, interval: .milliseconds(20))
+        let group = ServiceGroup(services: [reloader], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let running = Task { try await group.run() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !gateway.gateway.state.snapshot.modelNames.contains("b"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(gateway.gateway.state.snapshot.modelNames.contains("b"))
+        await group.triggerGracefulShutdown()
+        try await running.value
+        await gateway.stop()
     }
 
     @Test("new requests get the new policy; the listener stays when its address did not change")
@@ -82,4 +109,24 @@ struct ReloadTests {
         try await channel.close()
         return port
     }
+}
+
+/// Files for the reload tests, through libc (the test target does not import Foundation).
+enum FileManagerless {
+    static func makeDirectory(_ path: String) throws {
+        guard mkdir(path, 0o700) == 0 else { throw Failure(what: "mkdir \(path)") }
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        guard let file = fopen(path, "w") else { throw Failure(what: "open \(path)") }
+        defer { fclose(file) }
+        guard fputs(text, file) >= 0 else { throw Failure(what: "write \(path)") }
+    }
+
+    static func remove(_ directory: String) {
+        _ = unlink(directory + "/policy.yaml")
+        _ = rmdir(directory)
+    }
+
+    struct Failure: Error { var what: String }
 }

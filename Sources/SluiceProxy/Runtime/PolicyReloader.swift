@@ -55,6 +55,10 @@ public final class PolicyReloader: Service, Sendable {
 
     private func watchFiles(_ requests: AsyncStream<String>.Continuation) async {
         var watcher = PolicyWatcher(paths: self.watchedPaths())
+        // The watcher's first fingerprints are taken now, not when the policy was read: a file rewritten
+        // in between (a ConfigMap update during start-up) would pass unnoticed. Compare with what was
+        // loaded instead.
+        if self.policyFileDiffersFromLoaded() { requests.yield("file changed since it was loaded") }
         while !Task.isCancelled {
             try? await Task.sleep(for: self.interval)
             if Task.isCancelled { return }
@@ -69,6 +73,12 @@ public final class PolicyReloader: Service, Sendable {
         for await _ in signals {
             requests.yield("SIGHUP")
         }
+    }
+
+    /// Whether the policy file's text now differs from the text the active policy was loaded from.
+    private func policyFileDiffersFromLoaded() -> Bool {
+        guard let text = try? self.environment.readFile(self.path) else { return true }
+        return LoadedPolicy.sha256(ofText: text) != self.gateway.state.snapshot.loaded.sha256
     }
 
     private func watchedPaths() -> [String] {

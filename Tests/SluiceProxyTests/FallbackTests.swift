@@ -11,14 +11,7 @@ import Testing
 struct FallbackTests {
     static func policy(primaryPort: Int, backupPort: Int, retry: String = "") -> String {
         """
-        version: 1
-        listen:
-          app: 127.0.0.1:0
-          admin: 127.0.0.1:0
-        server:
-          event_loop_threads: 1
-          # In-process tests share one process: paging its code out at every start would slow the others.
-          release_startup_pages: false
+        \(TestGateway.prelude())
         providers:
           primary:
             type: openai

@@ -15,14 +15,7 @@ import Testing
 struct ReloadTests {
     static func policy(app: String, models: [String]) -> String {
         """
-        version: 1
-        listen:
-          app: \(app)
-          admin: 127.0.0.1:0
-        server:
-          event_loop_threads: 1
-          # In-process tests share one process: paging its code out at every start would slow the others.
-          release_startup_pages: false
+        \(TestGateway.prelude(app: app))
         providers:
           demo:
             type: mock

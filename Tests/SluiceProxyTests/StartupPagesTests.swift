@@ -44,14 +44,12 @@ struct StartupPagesTests {
         return nil
     }
 
-    @Test("the pages go: this process's resident file pages shrink, and the code keeps running")
+    @Test("the pages go: this process's resident file pages shrink")
     func releases() throws {
         let before = try #require(Self.residentFileKiB())
         let advised = StartupPages.release()
         let after = try #require(Self.residentFileKiB())
         #expect(advised > 0, "MADV_PAGEOUT needs Linux 5.4 or later")
         #expect(after < before, "RssFile \(before) KiB before, \(after) KiB after")
-        // Code paged out comes back on use.
-        #expect(StartupPages.readOnlyFileMappings(in: Array("1000-2000 r--p 0 0:0 1 /x".utf8)) == [0x1000..<0x2000])
     }
 }

@@ -13,14 +13,7 @@ struct WorkloadTests {
 
     static func policy(providerPort: Int) -> String {
         """
-        version: 1
-        listen:
-          app: 127.0.0.1:0
-          admin: 127.0.0.1:0
-        server:
-          event_loop_threads: 1
-          # In-process tests share one process: paging its code out at every start would slow the others.
-          release_startup_pages: false
+        \(TestGateway.prelude())
         providers:
           upstream:
             type: openai

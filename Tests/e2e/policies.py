@@ -96,6 +96,24 @@ models:
 """
 
 
+def mock_only_policy(model: str = "demo-chat") -> str:
+    """The start of a policy the in-process mock serves alone: ephemeral ports, one event loop, `model`."""
+    return f"""\
+version: 1
+listen:
+  app: 127.0.0.1:0
+  admin: 127.0.0.1:0
+server:
+  event_loop_threads: 1
+providers:
+  demo:
+    type: mock
+models:
+  {model}:
+    targets: [ {{ provider: demo }} ]
+"""
+
+
 def single_provider_policy(base_url: str, model: str, provider_extra: str = "") -> str:
     """A policy with one `openai` provider `upstream`; `provider_extra` is indented YAML for it."""
     return f"""\

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+import policies
+
 from sluice_process import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "scripts" / "postgres-server"
@@ -70,19 +72,7 @@ def postgres():
 
 
 def fleet_policy(limits: str, on_error: str = "fail_open", extra: str = "") -> str:
-    return f"""\
-version: 1
-listen:
-  app: 127.0.0.1:0
-  admin: 127.0.0.1:0
-server:
-  event_loop_threads: 1
-providers:
-  demo:
-    type: mock
-models:
-  demo-chat:
-    targets: [ {{ provider: demo }} ]
+    return policies.mock_only_policy() + f"""\
 limits_store:
   postgres: {{ url: {{ env: SLUICE_PG_URL }} }}
   lease: {LEASE_PERCENT}%

@@ -11,6 +11,8 @@ import openai
 import pytest
 from openai import OpenAI
 
+import policies
+
 
 # The application's virtual key: it names workload `checkout`.
 APP_KEY = "sk-sluice-limits-e2e-4b1f"
@@ -18,19 +20,7 @@ APP_KEY_HASH = "sha256:" + hashlib.sha256(APP_KEY.encode()).hexdigest()
 
 
 def limits_policy(limits: str, extra: str = "") -> str:
-    return f"""\
-version: 1
-listen:
-  app: 127.0.0.1:0
-  admin: 127.0.0.1:0
-server:
-  event_loop_threads: 1
-providers:
-  demo:
-    type: mock
-models:
-  demo-chat:
-    targets: [ {{ provider: demo }} ]
+    return policies.mock_only_policy() + f"""\
 workloads:
   checkout:
     keys: [ "{APP_KEY_HASH}" ]

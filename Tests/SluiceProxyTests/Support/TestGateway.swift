@@ -29,15 +29,7 @@ struct TestGateway {
     /// A policy with one OpenAI-compatible provider at `port` and a mock provider.
     static func policy(providerPort: Int, maxConnections: Int = 64, idle: String = "1s") -> String {
         """
-        version: 1
-        listen:
-          app: 127.0.0.1:0
-          admin: 127.0.0.1:0
-        server:
-          event_loop_threads: 1
-          # In-process tests share one process: paging its code out at every start would slow the others.
-          release_startup_pages: false
-          max_body: 64KiB
+        \(TestGateway.prelude(server: ["max_body: 64KiB"]))
         providers:
           upstream:
             type: openai
@@ -69,19 +61,20 @@ struct TestGateway {
 }
 
 extension TestGateway {
+    /// The start of every in-process test policy, up to `providers:`: ephemeral ports (`app` may name
+    /// one), one event loop, more `server` keys in `server`, and no release of start-up pages (the
+    /// tests share one process: paging its code out at every start would slow the others).
+    static func prelude(app: String = "127.0.0.1:0", server: [String] = []) -> String {
+        (["version: 1", "listen:", "  app: \(app)", "  admin: 127.0.0.1:0", "server:", "  event_loop_threads: 1",
+          "  release_startup_pages: false"] + server.map { "  " + $0 }).joined(separator: "\n")
+    }
+
     /// A policy on ephemeral ports with one event loop; `providers` and `models` are the
     /// entries of those sections (indented two spaces, as ``provider(_:type:port:lines:)``
     /// writes them), `extra` is appended as top-level YAML.
     static func policy(providers: [String], models: String, extra: String = "") -> String {
         """
-        version: 1
-        listen:
-          app: 127.0.0.1:0
-          admin: 127.0.0.1:0
-        server:
-          event_loop_threads: 1
-          # In-process tests share one process: paging its code out at every start would slow the others.
-          release_startup_pages: false
+        \(TestGateway.prelude())
         providers:
         \(providers.joined())models:
         \(models)

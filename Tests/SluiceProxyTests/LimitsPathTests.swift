@@ -45,13 +45,10 @@ struct LimitsPathTests {
         try #require(JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
     }
 
-    static func idleProvider() throws -> TestProvider {
-        try TestProvider { _, _ in .chunks(status: 200, headers: [("content-length", "2")], chunks: ["{}"]) }
-    }
 
     @Test("over requests_per_minute: 429 rate_limit_exceeded naming the limit, with retry-after and x-ratelimit-*")
     func requestsPerMinute() async throws {
-        let provider = try Self.idleProvider()
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await Self.start(limits: "      requests_per_minute: 2", provider: provider)
         let client = try await gateway.client()
@@ -86,7 +83,7 @@ struct LimitsPathTests {
 
     @Test("an exhausted day budget: 429 budget_exceeded, x-should-retry false, the reset time; spend on /status")
     func budget() async throws {
-        let provider = try Self.idleProvider()
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         // $1,000 per million tokens makes one mock answer cost a few cents.
         let gateway = try await Self.start(
@@ -209,7 +206,7 @@ struct LimitsPathTests {
 
     @Test("reload: unchanged limits keep their counters; a changed limit applies from the next request")
     func reload() async throws {
-        let provider = try Self.idleProvider()
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await Self.start(limits: "      requests_per_minute: 2", provider: provider)
         let client = try await gateway.client()
@@ -232,7 +229,7 @@ struct LimitsPathTests {
 
     @Test("a huge or negative max_tokens is clamped: a clear 429 or an admission, never a crash")
     func hostileMaxTokens() async throws {
-        let provider = try Self.idleProvider()
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await Self.start(limits: "      tokens_per_minute: 1000", provider: provider)
         let client = try await gateway.client()

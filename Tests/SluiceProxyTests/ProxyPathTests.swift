@@ -34,7 +34,7 @@ struct ProxyPathTests {
 
     @Test("a route's target model replaces the requested name and nothing else")
     func modelSwap() async throws {
-        let provider = try TestProvider { _, _ in .chunks(status: 200, headers: [("content-length", "2")], chunks: ["{}"]) }
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await TestGateway.start(policy: TestGateway.policy(providerPort: provider.port), environment: TestGateway.environment)
         let client = try await gateway.client()
@@ -47,7 +47,7 @@ struct ProxyPathTests {
 
     @Test("sequential requests reuse one upstream connection")
     func connectionReuse() async throws {
-        let provider = try TestProvider { _, _ in .chunks(status: 200, headers: [("content-length", "2")], chunks: ["{}"]) }
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await TestGateway.start(policy: TestGateway.policy(providerPort: provider.port), environment: TestGateway.environment)
         let client = try await gateway.client()
@@ -63,7 +63,7 @@ struct ProxyPathTests {
 
     @Test("a pooled connection left idle past the provider's idle timeout is closed, not reused")
     func idleConnectionClosed() async throws {
-        let provider = try TestProvider { _, _ in .chunks(status: 200, headers: [("content-length", "2")], chunks: ["{}"]) }
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await TestGateway.start(
             policy: TestGateway.policy(providerPort: provider.port, idle: "1s"), environment: TestGateway.environment)

@@ -47,13 +47,10 @@ struct WorkloadTests {
             policy: Self.policy(providerPort: provider.port), environment: Self.environment, workload: workload)
     }
 
-    static func okProvider() throws -> TestProvider {
-        try TestProvider { _, _ in .chunks(status: 200, headers: [("content-length", "2")], chunks: ["{}"]) }
-    }
 
     @Test("a virtual key picks its workload, and the provider sees the policy's key, not the caller's")
     func keyToWorkload() async throws {
-        let provider = try Self.okProvider()
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await Self.start(workload: "byok", provider: provider)
         let client = try await gateway.client()
@@ -66,7 +63,7 @@ struct WorkloadTests {
 
     @Test("a workload's own provider key overrides the provider's")
     func overrideKey() async throws {
-        let provider = try Self.okProvider()
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await Self.start(workload: nil, provider: provider)
         let client = try await gateway.client()
@@ -79,7 +76,7 @@ struct WorkloadTests {
 
     @Test("passthrough forwards the caller's own key")
     func passthrough() async throws {
-        let provider = try Self.okProvider()
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await Self.start(workload: "byok", provider: provider)
         let client = try await gateway.client()
@@ -92,7 +89,7 @@ struct WorkloadTests {
 
     @Test("a model outside the allow-list is 403 naming the model and the workload")
     func notAllowed() async throws {
-        let provider = try Self.okProvider()
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await Self.start(workload: "checkout", provider: provider)
         let client = try await gateway.client()
@@ -108,7 +105,7 @@ struct WorkloadTests {
 
     @Test("/v1/models lists only what the caller's workload may use")
     func modelsFiltered() async throws {
-        let provider = try Self.okProvider()
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await Self.start(workload: "checkout", provider: provider)
         let client = try await gateway.client()
@@ -126,7 +123,7 @@ struct WorkloadTests {
         ("checkout", [("authorization", "Basic dXNlcjpwYXNz")]),
     ])
     func unauthorized(workload: String, headers: [(String, String)]) async throws {
-        let provider = try Self.okProvider()
+        let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await Self.start(workload: workload, provider: provider)
         let client = try await gateway.client()

@@ -96,8 +96,9 @@ models:
 """
 
 
-def mock_only_policy(model: str = "demo-chat") -> str:
-    """The start of a policy the in-process mock serves alone: ephemeral ports, one event loop, `model`."""
+def policy_head(server_extra: str = "") -> str:
+    """The start of a test policy, up to `providers:`: ephemeral ports, one event loop, and
+    `server_extra` (indented YAML) for more `server:` keys."""
     return f"""\
 version: 1
 listen:
@@ -105,6 +106,12 @@ listen:
   admin: 127.0.0.1:0
 server:
   event_loop_threads: 1
+{server_extra}"""
+
+
+def mock_only_policy(model: str = "demo-chat") -> str:
+    """The start of a policy the in-process mock serves alone: ephemeral ports, one event loop, `model`."""
+    return policy_head() + f"""\
 providers:
   demo:
     type: mock
@@ -116,14 +123,7 @@ models:
 
 def single_provider_policy(base_url: str, model: str, provider_extra: str = "") -> str:
     """A policy with one `openai` provider `upstream`; `provider_extra` is indented YAML for it."""
-    return f"""\
-version: 1
-listen:
-  app: 127.0.0.1:0
-  admin: 127.0.0.1:0
-server:
-  event_loop_threads: 1
-  drain_timeout: 10s
+    return policy_head("  drain_timeout: 10s\n") + f"""\
 providers:
   upstream:
     type: openai

@@ -11,13 +11,7 @@ import wire
 
 
 def anthropic_policy(provider_url: str) -> str:
-    return f"""\
-version: 1
-listen:
-  app: 127.0.0.1:0
-  admin: 127.0.0.1:0
-server:
-  event_loop_threads: 1
+    return policies.policy_head() + f"""\
 providers:
   claude:
     type: anthropic

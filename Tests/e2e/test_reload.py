@@ -19,14 +19,7 @@ RELOAD_TIMEOUT_SECONDS = 10
 
 def mock_policy(models: list[str], extra: str = "") -> str:
     routes = "\n".join(f"  {name}:\n    targets: [ {{ provider: demo, model: {name}-served }} ]" for name in models)
-    return f"""\
-version: 1
-listen:
-  app: 127.0.0.1:0
-  admin: 127.0.0.1:0
-server:
-  event_loop_threads: 1
-  drain_timeout: 10s
+    return policies.policy_head("  drain_timeout: 10s\n") + f"""\
 providers:
   demo:
     type: mock

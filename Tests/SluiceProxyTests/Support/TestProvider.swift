@@ -52,6 +52,11 @@ final class TestProvider: Sendable {
             .bind(host: "127.0.0.1", port: 0).wait()
     }
 
+    /// A provider that answers every request 200 with `{}`.
+    static func answeringEmptyObject() throws -> TestProvider {
+        try TestProvider { _, _ in .chunks(status: 200, headers: [("content-length", "2")], chunks: ["{}"]) }
+    }
+
     func stop() {
         try? self.channel.close().wait()
         try? self.group.syncShutdownGracefully()

@@ -20,17 +20,18 @@ public struct RoutePlanner: Sendable {
     /// The providers by name, for target identities.
     public let providers: [String: ProviderConfig]
     private let matcher: ModelMatcher
-    /// Each route's target keys, in target order: built once here, since a key's endpoint text is
-    /// formatted from the provider's URL and every request plans.
-    private let targetKeys: [String: [TargetKey]]
+    /// Each route with its target keys, in target order, by `models:` key: the keys are built once
+    /// here, since a key's endpoint text is formatted from the provider's URL, and a request finds
+    /// both with one lookup.
+    private let entries: [String: (route: ModelRoute, keys: [TargetKey])]
 
     /// Creates a planner for `routes`; `providers` gives targets their endpoint identity.
     public init(routes: [String: ModelRoute], providers: [String: ProviderConfig] = [:]) {
         self.routes = routes
         self.providers = providers
         self.matcher = ModelMatcher(keys: routes.keys)
-        self.targetKeys = routes.mapValues { route in
-            route.targets.map { TargetKey($0, provider: providers[$0.provider]) }
+        self.entries = routes.mapValues { route in
+            (route, route.targets.map { TargetKey($0, provider: providers[$0.provider]) })
         }
     }
 
@@ -58,8 +59,8 @@ public struct RoutePlanner: Sendable {
     public func plan(
         model: String, book: TargetBook, at now: MonotonicInstant, using random: inout some RandomNumberGenerator
     ) -> RoutePlan? {
-        guard let route = route(for: model) else { return nil }
-        return plan(route: route, requestedModel: model, book: book, at: now, using: &random)
+        guard let name = matcher.key(for: model), let entry = entries[name] else { return nil }
+        return plan(route: entry.route, keys: entry.keys, requestedModel: model, book: book, at: now, using: &random)
     }
 
     /// The plan for a request for `requestedModel` served by `route`.
@@ -67,11 +68,18 @@ public struct RoutePlanner: Sendable {
         route: ModelRoute, requestedModel: String, book: TargetBook, at now: MonotonicInstant,
         using random: inout some RandomNumberGenerator
     ) -> RoutePlan {
+        // The keys built for this route, unless `route` is not the planner's own (then built here).
+        let keys = entries[route.name].flatMap { $0.route.targets == route.targets ? $0.keys : nil }
+        return plan(route: route, keys: keys, requestedModel: requestedModel, book: book, at: now, using: &random)
+    }
+
+    private func plan(
+        route: ModelRoute, keys: [TargetKey]?, requestedModel: String, book: TargetBook, at now: MonotonicInstant,
+        using random: inout some RandomNumberGenerator
+    ) -> RoutePlan {
         var available: [PlannedTarget] = []
         available.reserveCapacity(route.targets.count)
         var skipped: [PlannedTarget] = []
-        // The keys built for this route, unless `route` is not the planner's own (then built here).
-        let keys = routes[route.name].flatMap { $0.targets == route.targets ? targetKeys[route.name] : nil }
         for (position, target) in route.targets.enumerated() {
             let planned = PlannedTarget(
                 target: target, key: keys?[position] ?? key(for: target), model: target.model ?? requestedModel,

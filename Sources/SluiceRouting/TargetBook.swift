@@ -52,19 +52,30 @@ public struct TargetBook: Sendable {
     /// Begins an attempt at `key`: returns the breaker's permit, or nil when the target is
     /// resting or its breaker is open (then nothing is recorded).
     public mutating func begin(_ key: TargetKey, at now: MonotonicInstant) -> CircuitBreaker.Permit? {
-        var state = states[key] ?? newState(for: key)
-        if let restingUntil = state.restingUntil, now < restingUntil { return nil }
-        guard let permit = state.breaker.acquire(at: now) else { return nil }
-        state.inFlight += 1
-        states[key] = state
-        return permit
+        self.withState(of: key) { state in
+            // A refusal changes nothing: `acquire` changes nothing when it refuses, and the fresh state
+            // made for a target never tried is neither resting nor open, so it is never refused.
+            if let restingUntil = state.restingUntil, now < restingUntil { return nil }
+            guard let permit = state.breaker.acquire(at: now) else { return nil }
+            state.inFlight += 1
+            return permit
+        }
     }
 
     /// Finishes an attempt begun with ``begin(_:at:)``, recording how it ended.
     public mutating func finish(
         _ key: TargetKey, permit: CircuitBreaker.Permit, outcome: AttemptOutcome, at now: MonotonicInstant
     ) {
-        var state = states[key] ?? newState(for: key)
+        let settings = self.settings
+        self.withState(of: key) { state in
+            Self.record(outcome, permit: permit, at: now, in: &state, settings: settings)
+        }
+    }
+
+    private static func record(
+        _ outcome: AttemptOutcome, permit: CircuitBreaker.Permit, at now: MonotonicInstant,
+        in state: inout TargetState, settings: Settings
+    ) {
         state.inFlight = max(0, state.inFlight - 1)
         switch outcome {
         case .success(let firstByte):
@@ -88,7 +99,15 @@ public struct TargetBook: Sendable {
         case .abandoned:
             state.breaker.release(permit)
         }
-        states[key] = state
+    }
+
+    /// Changes the state of `key` in place (one hash and no copy per call: begin and finish run on
+    /// every request), making it first if the target was never tried.
+    private mutating func withState<Result>(
+        of key: TargetKey, _ change: (inout TargetState) -> Result
+    ) -> Result {
+        let settings = self.settings
+        return change(&self.states[key, default: Self.newState(for: key, settings: settings)])
     }
 
     /// Keeps only the targets in `keys`: call after a policy reload with the new policy's
@@ -102,7 +121,7 @@ public struct TargetBook: Sendable {
         states.sorted { $0.key < $1.key }.map { TargetStatus(key: $0.key, state: $0.value, at: now) }
     }
 
-    private func newState(for key: TargetKey) -> TargetState {
+    private static func newState(for key: TargetKey, settings: Settings) -> TargetState {
         TargetState(breaker: key.breaker ?? settings.breaker, latencySmoothing: settings.latencySmoothing)
     }
 }

@@ -39,6 +39,13 @@ public struct TargetKey: Sendable, Hashable, Comparable, CustomStringConvertible
         "\(provider)/\(model ?? "*")"
     }
 
+    /// Hashes the names only: keys that differ in endpoint or breaker alone are rare (a reload that
+    /// repoints a provider), and equality still tells them apart. The book hashes a key twice per request.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.provider)
+        hasher.combine(self.model)
+    }
+
     /// Orders keys by provider, then model, then endpoint, for stable listings.
     public static func < (lhs: TargetKey, rhs: TargetKey) -> Bool {
         (lhs.provider, lhs.model ?? "", lhs.endpoint) < (rhs.provider, rhs.model ?? "", rhs.endpoint)

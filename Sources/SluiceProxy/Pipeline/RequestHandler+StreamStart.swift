@@ -50,8 +50,11 @@ extension RequestHandler {
     func startAttemptTimer(phase: String, after amount: TimeAmount, for call: UpstreamCall) -> LoopTimers.Timer? {
         guard let exchange = self.exchange else { return nil }
         if phase == "total" { self.endAttemptTimers() }
-        let timer = self.loop.timers.arm(in: amount) { [weak self] in
-            guard let self, let exchange = self.exchange, exchange.call === call else { return }
+        // Held strongly, not weakly: a weak reference gives the handler a side table, and every retain and
+        // release of it after that takes the runtime's slow path. The timer is cancelled when the attempt
+        // or the handler ends (endAttemptTimers), which lets go of the handler.
+        let timer = self.loop.timers.arm(in: amount) {
+            guard let exchange = self.exchange, exchange.call === call else { return }
             call.cancel()
             self.upstreamFailed(.timeout(host: call.endpoint.authority, phase: phase, after: amount))
         }

@@ -197,7 +197,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTPParserError, self.protocolName == "HTTP/1.1" else {
+        guard error is HTTP1ParseError, self.protocolName == "HTTP/1.1" else {
             context.fireErrorCaught(error)
             return
         }
@@ -247,6 +247,11 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        // A request cut short by the app: logged, never answered.
+        if case .collecting = self.state, self.exchange != nil {
+            self.state = .idle
+            self.finish(status: 499, note: "client went away before the whole request arrived")
+        }
         // An exchange still open here was not answered in full: mid-answer, waiting between
         // attempts, or holding a stream's preamble. It ends now, settling its limits.
         if let exchange = self.exchange, exchange.pending != nil || exchange.call != nil {
@@ -485,7 +490,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         headers.add(name: "content-length", value: String(body.count))
         if closeAfter { exchange.keepAlive = false }
         context.write(self.wrapOutboundOut(.head(self.responseHead(status: status, headers: headers))), promise: nil)
-        context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        self.writeWholeBody(body, for: exchange, context: context)
         exchange.status = Int(status.code)
         self.writeEnd()
     }
@@ -534,9 +539,16 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         exchange.errorCode = apiError.openAICode
         let status = HTTPResponseStatus(statusCode: apiError.httpStatus)
         context.write(self.wrapOutboundOut(.head(self.responseHead(status: status, headers: headers))), promise: nil)
-        context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        self.writeWholeBody(body, for: exchange, context: context)
         exchange.status = apiError.httpStatus
         self.writeEnd()
+    }
+
+    /// Writes an answer's body, unless it answers a `HEAD` request, whose answer has a head only (its
+    /// `content-length` says what a GET would have carried). HTTP1ServerCodec leaves this to us.
+    private func writeWholeBody(_ body: [UInt8], for exchange: Exchange, context: ChannelHandlerContext) {
+        guard exchange.method != .HEAD else { return }
+        context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
     }
 
     func writeEnd() {

@@ -6,8 +6,8 @@ import NIOPosix
 
 /// The app-facing listener: HTTP/1.1 and h2c on one plaintext port.
 ///
-/// Each accepted connection starts with an ``HTTPVersionSniffer``; HTTP/1.1 connections get NIO's server
-/// pipeline and one ``RequestHandler``, HTTP/2 connections get NIO's HTTP/2 handler, a connection manager
+/// Each accepted connection starts with an ``HTTPVersionSniffer``; HTTP/1.1 connections get an
+/// ``HTTP1ServerCodec`` and one ``RequestHandler``, HTTP/2 connections get NIO's HTTP/2 handler, a connection manager
 /// for graceful GOAWAY, and a ``RequestHandler`` per stream behind an HTTP/1 codec.
 enum AppServer {
     static func bind(
@@ -55,11 +55,8 @@ enum AppServer {
         // character is refused: ScannedRequest, the policy decoder).
         // No protocol-error handler either: RequestHandler answers a request that is not HTTP in OpenAI's
         // envelope (NIO's handler wrote an empty 400, and every read and write paid for its hop).
-        try sync.configureHTTPServerPipeline(
-            withPipeliningAssistance: false,
-            withErrorHandling: false,
-            withOutboundHeaderValidation: false
-        )
+        // Our own HTTP/1.1 codec rather than NIO's decoder and encoder (HTTP1ServerCodec says why).
+        try sync.addHandler(HTTP1ServerCodec())
         try sync.addHandler(RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/1.1"))
     }
 

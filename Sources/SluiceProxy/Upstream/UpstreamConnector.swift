@@ -71,8 +71,10 @@ enum UpstreamConnector {
             }
             return UpstreamConnection(channel: channel, mode: .http2(multiplexer))
         }
-        // Outbound headers are not re-validated; see AppServer.configureHTTP1 for why that is safe.
-        try sync.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes, enableOutboundHeaderValidation: false)
+        // Our own HTTP/1.1 codec rather than NIO's encoder and decoder: a request leaves in one write, and
+        // a response is read without a pipeline trip per part (HTTP1ClientCodec). Outbound headers are not
+        // re-validated; see AppServer.configureHTTP1 for why that is safe.
+        try sync.addHandler(HTTP1ClientCodec())
         let handler = UpstreamResponseHandler(
             host: endpoint.key.host, timers: timers, poolIdleTimeout: endpoint.idleTimeout)
         try sync.addHandler(handler)

@@ -69,8 +69,9 @@ final class UpstreamPool {
         }
         if call.queueTimeout == nil {
             let limit = call.endpoint.firstByteTimeout
-            call.queueTimeout = self.timers.arm(in: limit) { [weak self, weak host] in
-                guard let self, let host else { return }
+            // The pool and its hosts live as long as the loop: no weak references (which cost every
+            // later retain and release of them a slow path).
+            call.queueTimeout = self.timers.arm(in: limit) {
                 call.queueTimeout = nil
                 call.fail(.timeout(host: call.endpoint.key.host, phase: "connection", after: limit))
                 self.dispatch(host)

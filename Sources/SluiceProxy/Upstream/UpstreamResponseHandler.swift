@@ -72,8 +72,11 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// closes it if it still is.
     private func armPoolIdleCheck(in delay: TimeAmount? = nil) {
         guard let timeout = self.poolIdleTimeout, self.poolIdleCheck?.isArmed != true else { return }
-        self.poolIdleCheck = self.timers.arm(in: delay ?? timeout) { [weak self] in
-            guard let self, let context = self.context else { return }
+        // The timers and the write promise hold the handler strongly (a weak reference would put every
+        // retain and release of this long-lived handler on the runtime's slow path); each is cancelled or
+        // completes when the handler is removed, which lets go of it.
+        self.poolIdleCheck = self.timers.arm(in: delay ?? timeout) {
+            guard let context = self.context else { return }
             self.poolIdleCheck = nil
             let now = context.eventLoop.now
             if self.idleExpired(at: now) {
@@ -103,8 +106,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             context.write(self.wrapOutboundOut(.body(.byteBuffer(call.body))), promise: nil)
         }
         let promise = context.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.assumeIsolated().whenComplete { [weak self] result in
-            guard let self, self.call === call else { return }
+        promise.futureResult.assumeIsolated().whenComplete { result in
+            guard self.call === call else { return }
             switch result {
             case .success:
                 self.requestSent = true
@@ -118,8 +121,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: promise)
         let timeout = call.endpoint.firstByteTimeout
-        self.firstByteTimer = self.timers.arm(in: timeout) { [weak self] in
-            self?.timedOut(phase: "first_byte", after: timeout)
+        self.firstByteTimer = self.timers.arm(in: timeout) {
+            self.timedOut(phase: "first_byte", after: timeout)
         }
     }
 
@@ -197,8 +200,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.onUnusable?()
         if let call = self.call {
             self.call = nil
-            // A connection closed mid-body surfaces as a parse error at EOF: that is a cut, not garbage.
-            if let parserError = error as? HTTPParserError, parserError != .invalidEOFState {
+            // Bytes that are not HTTP/1.x (HTTP1ClientCodec) are a malformed answer; any other error is a cut.
+            if error is HTTP1ParseError {
                 call.fail(.malformed(host: self.host, reason: "the provider's response is not valid HTTP (\(error))"))
             } else {
                 self.failOrRetry(call, .closed(host: self.host, afterHead: call.receivedHead))
@@ -209,8 +212,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private func scheduleIdleCheck(in delay: TimeAmount) {
         guard self.context != nil else { return }
-        self.idleCheck = self.timers.arm(in: delay) { [weak self] in
-            guard let self, let call = self.call else { return }
+        self.idleCheck = self.timers.arm(in: delay) {
+            guard let call = self.call else { return }
             let idle = call.endpoint.idleTimeout
             let quiet = NIODeadline.now() - self.lastReadAt
             if quiet >= idle {

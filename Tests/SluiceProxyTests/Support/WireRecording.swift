@@ -5,6 +5,9 @@ struct WireRecording {
     var status: Int
     var contentType: String
     var body: String
+    /// The request as the app sent it: its path and body.
+    var requestPath: String
+    var requestBody: String
 
     static let directory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -14,11 +17,14 @@ struct WireRecording {
         let data = try Data(contentsOf: Self.directory.appendingPathComponent(name + ".json"))
         let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let response = object["response"] as! [String: Any]
+        let request = object["request"] as! [String: Any]
         let headers = response["headers"] as? [String: String] ?? [:]
         return WireRecording(
             status: response["status"] as! Int,
             contentType: headers["content-type"] ?? "application/json",
-            body: response["body"] as! String
+            body: response["body"] as! String,
+            requestPath: request["path"] as? String ?? "/",
+            requestBody: request["body"] as? String ?? ""
         )
     }
 

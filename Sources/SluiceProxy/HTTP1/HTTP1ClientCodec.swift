@@ -1,0 +1,105 @@
+import NIOCore
+import NIOHTTP1
+
+/// HTTP/1.1 to a provider in one handler, in place of NIO's request encoder and response decoder.
+///
+/// Duties:
+/// 1. Write each request as one buffer: head, body and end together (``HTTP1MessageWriter``).
+/// 2. Read responses with ``HTTP1ResponseParser``: heads, bodies as slices of the bytes read (no copy),
+///    ends; interim 1xx heads dropped; a response to a `HEAD` request read without a body.
+/// 3. End a body that runs to the close of the connection when it closes; a response cut short is left
+///    to the next handler's `channelInactive`, as a close.
+/// 4. Report bytes that are not HTTP/1.x once, as an ``HTTP1ParseError``, and read no more.
+///
+/// Why not NIO's pair: it costs a trip through the pipeline for every part in both directions (two
+/// handlers, and the decoder's byte-to-message machinery), llhttp's callbacks for every header, and it
+/// writes a request as three buffers.
+final class HTTP1ClientCodec: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = IOData
+
+    private var writer = HTTP1MessageWriter()
+    private var parser = HTTP1ResponseParser()
+    /// For each request sent and not yet answered: whether it was a `HEAD`.
+    private var awaiting = CircularBuffer<Bool>(initialCapacity: 2)
+
+    // MARK: Requests
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch self.unwrapOutboundIn(data) {
+        case .head(let head):
+            self.awaiting.append(head.method == .HEAD)
+            let rule: HTTP1MessageWriter.BodyRule
+            switch head.method {
+            case .POST, .PUT, .PATCH: rule = .expected
+            case .TRACE: rule = .none
+            default: rule = .unlikely
+            }
+            self.writer.head(head.headers, rule: rule, version: head.version, context: context, promise: promise) {
+                buffer in
+                buffer.writeString(head.method.rawValue)
+                buffer.writeStaticString(" ")
+                buffer.writeString(head.uri)
+                if head.version == .http1_1 {
+                    buffer.writeStaticString(" HTTP/1.1\r\n")
+                } else {
+                    buffer.writeString(" HTTP/\(head.version.major).\(head.version.minor)\r\n")
+                }
+            }
+        case .body(let data):
+            self.writer.body(data, context: context, promise: promise)
+        case .end(let trailers):
+            self.writer.end(trailers, context: context, promise: promise)
+        }
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        self.writer.writeHeld(context: context)
+        context.flush()
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        self.writer.writeHeld(context: context)
+        context.close(mode: mode, promise: promise)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.writer.drop(error: ChannelError.ioOnClosedChannel)
+    }
+
+    // MARK: Responses
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.parser.append(self.unwrapInboundIn(data))
+        while true {
+            let event: HTTP1ResponseParser.Event?
+            do {
+                event = try self.parser.next(respondingToHEAD: self.awaiting.first ?? false)
+            } catch {
+                context.fireErrorCaught(error)
+                return
+            }
+            // Fired outside the parser's mutation: the next handler may send the next request from here.
+            switch event {
+            case .head(let head):
+                if !self.awaiting.isEmpty { self.awaiting.removeFirst() }
+                context.fireChannelRead(self.wrapInboundOut(.head(head)))
+            case .body(let bytes):
+                context.fireChannelRead(self.wrapInboundOut(.body(bytes)))
+            case .end(let trailers):
+                context.fireChannelRead(self.wrapInboundOut(.end(trailers)))
+            case nil:
+                return
+            }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if self.parser.finish() == .end {
+            context.fireChannelRead(self.wrapInboundOut(.end(nil)))
+        }
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,144 @@
+import NIOCore
+import NIOHTTP1
+
+/// Reads HTTP/1.1 requests from an app's bytes: heads, body slices and ends, one event at a time.
+///
+/// A value with no I/O, like ``HTTP1ResponseParser``. A request's body is framed by `transfer-encoding:
+/// chunked` or by `content-length`, and is empty with neither (RFC 9112 §6.3). A request that carries
+/// both, or a transfer coding other than chunked, is refused: the two framings could be read
+/// differently by the provider (request smuggling). Pipelined requests are read one after the other.
+struct HTTP1RequestParser {
+    enum Event: Equatable {
+        case head(HTTPRequestHead)
+        case body(ByteBuffer)
+        case end(HTTPHeaders?)
+    }
+
+    private enum State: Equatable {
+        case head
+        case body(HTTP1BodyReader)
+        case failed
+    }
+
+    private var state = State.head
+    private var bytes = HTTP1PendingBytes()
+
+    /// Adds bytes read from the connection.
+    mutating func append(_ buffer: ByteBuffer) {
+        guard self.state != .failed else { return }
+        self.bytes.append(buffer)
+    }
+
+    /// Whether the connection's end cut a request short (rather than falling between requests).
+    var isInsideRequest: Bool {
+        switch self.state {
+        case .head: !self.bytes.isEmpty
+        case .body: true
+        case .failed: false
+        }
+    }
+
+    /// The next event, or nil when more bytes are needed.
+    mutating func next() throws(HTTP1ParseError) -> Event? {
+        guard var buffer = self.bytes.take() else {
+            // Only a body read whole (or none at all) ends without more bytes.
+            guard case .body(let reader) = self.state, reader.isComplete else { return nil }
+            self.state = .head
+            return .end(nil)
+        }
+        defer { self.bytes.putBack(buffer) }
+        do {
+            return try self.step(&buffer)
+        } catch {
+            self.state = .failed
+            buffer.clear()
+            throw error
+        }
+    }
+
+    private mutating func step(_ buffer: inout ByteBuffer) throws(HTTP1ParseError) -> Event? {
+        switch self.state {
+        case .failed:
+            buffer.clear()
+            return nil
+        case .body(var reader):
+            let output = try reader.next(&buffer)
+            switch output {
+            case .body(let slice):
+                self.state = .body(reader)
+                return .body(slice)
+            case .end(let trailers):
+                self.state = .head
+                return .end(trailers)
+            case nil:
+                self.state = .body(reader)
+                return nil
+            }
+        case .head:
+            guard
+                let lines = try HTTP1Syntax.takeLines(&buffer, limit: HTTP1Syntax.maxHeadBytes, what: "request head")
+            else { return nil }
+            let head = try Self.parseHead(lines)
+            self.state = .body(HTTP1BodyReader(try Self.framing(of: head)))
+            return .head(head)
+        }
+    }
+
+    private static func framing(of head: HTTPRequestHead) throws(HTTP1ParseError) -> HTTP1BodyReader.Framing {
+        var length: Int?
+        var chunked: Bool?
+        for (name, value) in head.headers {
+            if HTTP1MessageWriter.equalsLowercase(name, "transfer-encoding") {
+                guard HTTP1Syntax.endsInChunked(value) else {
+                    throw HTTP1ParseError(reason: "its transfer-encoding \(value.debugDescription) does not end in chunked")
+                }
+                chunked = true
+            } else if HTTP1MessageWriter.equalsLowercase(name, "content-length") {
+                let number = try HTTP1Syntax.contentLength(value)
+                guard length == nil || length == number else {
+                    throw HTTP1ParseError(reason: "it has two different content-lengths")
+                }
+                length = number
+            }
+        }
+        if chunked != nil {
+            guard length == nil else {
+                throw HTTP1ParseError(reason: "it has both content-length and transfer-encoding")
+            }
+            return .chunked
+        }
+        return .length(length ?? 0)
+    }
+
+    /// `method SP request-target SP HTTP/1.x`, then the header fields.
+    private static func parseHead(_ lines: [ByteBuffer]) throws(HTTP1ParseError) -> HTTPRequestHead {
+        guard let requestLine = lines.first else { throw HTTP1ParseError(reason: "its request head is empty") }
+        let parsed = requestLine.withUnsafeReadableBytes { bytes -> (method: String, target: String, minor: UInt8)? in
+            guard let space = bytes.firstIndex(of: 0x20), space > 0, bytes[..<space].allSatisfy(HTTP1Syntax.isTokenByte),
+                bytes.count >= space + 1 + 1 + 9
+            else { return nil }
+            let versionStart = bytes.count - 8
+            guard bytes[versionStart - 1] == 0x20,
+                UnsafeRawBufferPointer(rebasing: bytes[versionStart...]).starts(with: "HTTP/1.".utf8),
+                bytes[bytes.count - 1] == 0x30 || bytes[bytes.count - 1] == 0x31
+            else { return nil }
+            let target = bytes[(space + 1)..<(versionStart - 1)]
+            // A request target is visible ASCII, without spaces (RFC 9112 §3.2).
+            guard !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+            return (
+                String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<space]), as: UTF8.self),
+                String(decoding: UnsafeRawBufferPointer(rebasing: target), as: UTF8.self),
+                bytes[bytes.count - 1]
+            )
+        }
+        guard let (method, target, minor) = parsed else {
+            throw HTTP1ParseError(reason: "its request line is not 'METHOD target HTTP/1.x' (\(HTTP1Syntax.quoted(requestLine)))")
+        }
+        return HTTPRequestHead(
+            version: minor == 0x31 ? .http1_1 : .http1_0,
+            method: HTTPMethod(rawValue: method),
+            uri: target,
+            headers: try HTTP1Syntax.parseFields(lines.dropFirst())
+        )
+    }
+}

@@ -1,0 +1,158 @@
+import NIOCore
+import NIOHTTP1
+import SluiceLLM
+
+/// What is not HTTP/1.x in a message, in words for the error the peer (or the app) is told.
+struct HTTP1ParseError: Error, Equatable, CustomStringConvertible {
+    let reason: String
+    var description: String { self.reason }
+}
+
+/// The pieces of HTTP/1.x syntax (RFC 9112) that the request and response parsers share: lines, header
+/// fields and chunk sizes. Lines may end in CRLF or a bare LF, as RFC 9112 §2.2 lets a recipient accept.
+enum HTTP1Syntax {
+    /// The largest head (or trailer section) read, as NIO's decoder allows.
+    static let maxHeadBytes = 80 * 1024
+    /// The longest chunk-size line (with extensions) read.
+    static let maxChunkLineBytes = 4 * 1024
+
+    /// The lines of a head or trailer section, up to its empty line, once all of it has arrived (nil
+    /// before); `what` names the section in the error when it grows past `limit`.
+    static func takeLines(_ buffer: inout ByteBuffer, limit: Int, what: String) throws(HTTP1ParseError) -> [ByteBuffer]? {
+        // The empty line is found first, so a section split across reads is parsed once, whole.
+        let found = buffer.withUnsafeReadableBytes { bytes -> Int? in
+            var lineStart = 0
+            while let newline = ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: bytes, from: lineStart, to: bytes.count) {
+                let length = newline - lineStart
+                if length == 0 || (length == 1 && bytes[lineStart] == 0x0D) { return newline + 1 }
+                lineStart = newline + 1
+            }
+            return nil
+        }
+        guard let end = found, end <= limit else {
+            if found != nil || buffer.readableBytes > limit {
+                throw HTTP1ParseError(reason: "its \(what) is larger than \(limit / 1024) KiB")
+            }
+            return nil
+        }
+        var section = buffer.readSlice(length: end)!
+        var lines: [ByteBuffer] = []
+        while let line = try Self.takeLine(&section, limit: end, what: what), line.readableBytes > 0 {
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// One line without its line end, once all of it has arrived (nil before).
+    static func takeLine(_ buffer: inout ByteBuffer, limit: Int, what: String) throws(HTTP1ParseError) -> ByteBuffer? {
+        let newline = buffer.withUnsafeReadableBytes { bytes in
+            ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: bytes, from: 0, to: min(bytes.count, limit + 2))
+        }
+        guard let newline else {
+            if buffer.readableBytes > limit + 1 { throw HTTP1ParseError(reason: "its \(what) is too long") }
+            return nil
+        }
+        var line = buffer.readSlice(length: newline)!
+        buffer.moveReaderIndex(forwardBy: 1)
+        if line.readableBytes > 0, line.getInteger(at: line.writerIndex - 1, as: UInt8.self) == 0x0D {
+            line.moveWriterIndex(to: line.writerIndex - 1)
+        }
+        return line
+    }
+
+    /// Header fields: `name: value`, the name a token, the value without the spaces around it and with no
+    /// control character but tab. A folded line (one that starts with a space) is refused, as RFC 9112 §5.2
+    /// allows.
+    static func parseFields(_ lines: ArraySlice<ByteBuffer>) throws(HTTP1ParseError) -> HTTPHeaders {
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(lines.count)
+        for line in lines {
+            let field = line.withUnsafeReadableBytes { bytes -> (String, String)? in
+                guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > 0,
+                    bytes[..<colon].allSatisfy(Self.isTokenByte)
+                else { return nil }
+                var start = colon + 1
+                var end = bytes.count
+                while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+                while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+                guard !bytes[start..<end].contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
+                    return nil
+                }
+                return (
+                    String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self),
+                    String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                )
+            }
+            guard let field else {
+                throw HTTP1ParseError(reason: "a header line is not 'name: value' (\(Self.quoted(line)))")
+            }
+            fields.append(field)
+        }
+        return HTTPHeaders(fields)
+    }
+
+    /// RFC 9110 `tchar`.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+
+    /// The size a chunk-size line gives (hex digits, then any extensions after `;`).
+    static func chunkSize(_ line: ByteBuffer) throws(HTTP1ParseError) -> Int {
+        var size = 0
+        var digits = 0
+        for byte in line.readableBytesView {
+            let value: Int
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte - 0x30)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte - 0x61 + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte - 0x41 + 10)
+            case UInt8(ascii: ";"), UInt8(ascii: " "), 0x09:
+                guard digits > 0 else { throw HTTP1ParseError(reason: "a chunk size is missing") }
+                return size
+            default:
+                throw HTTP1ParseError(reason: "a chunk size is not hexadecimal")
+            }
+            digits += 1
+            guard digits <= 15 else { throw HTTP1ParseError(reason: "a chunk size is too large") }
+            size = size << 4 | value
+        }
+        guard digits > 0 else { throw HTTP1ParseError(reason: "a chunk size is missing") }
+        return size
+    }
+
+    /// A whole `content-length` value: decimal digits only (no sign, no list), at most 18 of them.
+    static func contentLength(_ value: String) throws(HTTP1ParseError) -> Int {
+        guard !value.isEmpty, value.utf8.count <= 18, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let number = Int(value)
+        else {
+            throw HTTP1ParseError(reason: "its content-length is not one whole number (\(value.debugDescription))")
+        }
+        return number
+    }
+
+    /// Whether the last coding of a `transfer-encoding` value is `chunked`.
+    static func endsInChunked(_ value: String) -> Bool {
+        let last = value.split(separator: ",").last.map { String($0).trimmingCharacters(in: " \t") } ?? ""
+        return HTTP1MessageWriter.equalsLowercase(last, "chunked")
+    }
+
+    /// The start of a line as quoted text, for an error message.
+    static func quoted(_ line: ByteBuffer) -> String {
+        String(decoding: line.readableBytesView.prefix(40), as: UTF8.self).debugDescription
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in characters: String) -> String {
+        var text = Substring(self)
+        while let first = text.first, characters.contains(first) { text = text.dropFirst() }
+        while let last = text.last, characters.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+}

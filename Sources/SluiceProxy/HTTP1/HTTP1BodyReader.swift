@@ -78,7 +78,8 @@ struct HTTP1BodyReader: Equatable {
                     let lines = try HTTP1Syntax.takeLines(
                         &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "trailer section")
                 else { return nil }
-                let fields = try HTTP1Syntax.parseFields(lines[...])
+                var framing = HTTP1Syntax.FramingFields()
+                let fields = try HTTP1Syntax.parseFields(lines[...], framing: &framing)
                 self.state = .fixed(remaining: 0)
                 return .end(fields.isEmpty ? nil : fields)
             }

@@ -45,19 +45,26 @@ struct HTTP1MessageWriter {
     ) {
         // A held message (a 100-continue before its final head) goes first.
         self.writeHeld(context: context)
+        var buffer = context.channel.allocator.buffer(capacity: 512)
+        startLine(&buffer)
+        let fieldsStart = buffer.writerIndex
         var hasLength = false
         var hasTransferEncoding = false
         var saysChunked = false
         for (name, value) in headers {
-            if Self.equalsLowercase(name, "content-length") {
+            switch name.utf8.count {
+            case 14 where Self.equalsLowercase(name, "content-length"):
                 hasLength = true
-            } else if Self.equalsLowercase(name, "transfer-encoding") {
+            case 17 where Self.equalsLowercase(name, "transfer-encoding"):
                 hasTransferEncoding = true
                 saysChunked = Self.equalsLowercase(value, "chunked")
+            default:
+                break
             }
+            Self.write(name, value, into: &buffer)
         }
-        var dropLength: Bool
-        var dropTransferEncoding: Bool
+        let dropLength: Bool
+        let dropTransferEncoding: Bool
         let addChunked: Bool
         switch rule {
         case .none:
@@ -72,25 +79,26 @@ struct HTTP1MessageWriter {
         case .unlikely:
             (dropLength, dropTransferEncoding, addChunked, self.isChunked) = (false, false, false, saysChunked)
         }
-        // Only headers that are there need skipping (the common answer has a length and nothing to drop).
-        dropLength = dropLength && hasLength
-        dropTransferEncoding = dropTransferEncoding && hasTransferEncoding
-        var buffer = context.channel.allocator.buffer(capacity: 512)
-        startLine(&buffer)
-        for (name, value) in headers {
-            if dropLength || dropTransferEncoding {
+        if (dropLength && hasLength) || (dropTransferEncoding && hasTransferEncoding) {
+            // Rare (the common message has a length and nothing to drop): the fields again, without them.
+            buffer.moveWriterIndex(to: fieldsStart)
+            for (name, value) in headers {
                 if dropLength && Self.equalsLowercase(name, "content-length") { continue }
                 if dropTransferEncoding && Self.equalsLowercase(name, "transfer-encoding") { continue }
+                Self.write(name, value, into: &buffer)
             }
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
         }
         if addChunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
         buffer.writeStaticString("\r\n")
         self.held = buffer
         self.heldPromise = promise
+    }
+
+    private static func write(_ name: String, _ value: String, into buffer: inout ByteBuffer) {
+        buffer.writeString(name)
+        buffer.writeStaticString(": ")
+        buffer.writeString(value)
+        buffer.writeStaticString("\r\n")
     }
 
     /// Adds body bytes: behind what is held when they are small, otherwise after it.
@@ -134,12 +142,7 @@ struct HTTP1MessageWriter {
             var buffer = self.held ?? context.channel.allocator.buffer(capacity: 8)
             self.held = nil
             buffer.writeStaticString("0\r\n")
-            for (name, value) in trailers ?? [:] {
-                buffer.writeString(name)
-                buffer.writeStaticString(": ")
-                buffer.writeString(value)
-                buffer.writeStaticString("\r\n")
-            }
+            for (name, value) in trailers ?? [:] { Self.write(name, value, into: &buffer) }
             buffer.writeStaticString("\r\n")
             self.held = buffer
             self.isChunked = false

@@ -78,40 +78,32 @@ struct HTTP1RequestParser {
             guard
                 let lines = try HTTP1Syntax.takeLines(&buffer, limit: HTTP1Syntax.maxHeadBytes, what: "request head")
             else { return nil }
-            let head = try Self.parseHead(lines)
-            self.state = .body(HTTP1BodyReader(try Self.framing(of: head)))
+            var fields = HTTP1Syntax.FramingFields()
+            let head = try Self.parseHead(lines, framing: &fields)
+            self.state = .body(HTTP1BodyReader(try Self.framing(fields)))
             return .head(head)
         }
     }
 
-    private static func framing(of head: HTTPRequestHead) throws(HTTP1ParseError) -> HTTP1BodyReader.Framing {
-        var length: Int?
-        var chunked: Bool?
-        for (name, value) in head.headers {
-            if HTTP1MessageWriter.equalsLowercase(name, "transfer-encoding") {
-                guard HTTP1Syntax.endsInChunked(value) else {
-                    throw HTTP1ParseError(reason: "its transfer-encoding \(value.debugDescription) does not end in chunked")
-                }
-                chunked = true
-            } else if HTTP1MessageWriter.equalsLowercase(name, "content-length") {
-                let number = try HTTP1Syntax.contentLength(value)
-                guard length == nil || length == number else {
-                    throw HTTP1ParseError(reason: "it has two different content-lengths")
-                }
-                length = number
+    private static func framing(_ fields: HTTP1Syntax.FramingFields) throws(HTTP1ParseError) -> HTTP1BodyReader.Framing {
+        if let codings = fields.transferEncoding {
+            guard HTTP1Syntax.endsInChunked(codings) else {
+                throw HTTP1ParseError(reason: "its transfer-encoding \(codings.debugDescription) does not end in chunked")
             }
-        }
-        if chunked != nil {
-            guard length == nil else {
+            guard fields.contentLength == nil else {
                 throw HTTP1ParseError(reason: "it has both content-length and transfer-encoding")
             }
             return .chunked
         }
-        return .length(length ?? 0)
+        guard let length = fields.contentLength else { return .length(0) }
+        guard !fields.contentLengthsDiffer else { throw HTTP1ParseError(reason: "it has two different content-lengths") }
+        return .length(try HTTP1Syntax.contentLength(length))
     }
 
     /// `method SP request-target SP HTTP/1.x`, then the header fields.
-    private static func parseHead(_ lines: [ByteBuffer]) throws(HTTP1ParseError) -> HTTPRequestHead {
+    private static func parseHead(
+        _ lines: [ByteBuffer], framing: inout HTTP1Syntax.FramingFields
+    ) throws(HTTP1ParseError) -> HTTPRequestHead {
         guard let requestLine = lines.first else { throw HTTP1ParseError(reason: "its request head is empty") }
         let parsed = requestLine.withUnsafeReadableBytes { bytes -> (method: String, target: String, minor: UInt8)? in
             guard let space = bytes.firstIndex(of: 0x20), space > 0, bytes[..<space].allSatisfy(HTTP1Syntax.isTokenByte),
@@ -138,7 +130,7 @@ struct HTTP1RequestParser {
             version: minor == 0x31 ? .http1_1 : .http1_0,
             method: HTTPMethod(rawValue: method),
             uri: target,
-            headers: try HTTP1Syntax.parseFields(lines.dropFirst())
+            headers: try HTTP1Syntax.parseFields(lines.dropFirst(), framing: &framing)
         )
     }
 }

@@ -95,12 +95,14 @@ struct HTTP1ResponseParser {
                     let lines = try HTTP1Syntax.takeLines(
                         &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "response head")
                 else { return nil }
-                let head = try Self.parseHead(lines)
+                var fields = HTTP1Syntax.FramingFields()
+                let head = try Self.parseHead(lines, framing: &fields)
                 let code = head.status.code
                 if code >= 100 && code < 200 && code != 101 {
                     continue  // interim: the final head follows
                 }
-                self.state = .body(HTTP1BodyReader(try Self.framing(of: head, respondingToHEAD: respondingToHEAD)))
+                let framing = try Self.framing(of: head, fields: fields, respondingToHEAD: respondingToHEAD)
+                self.state = .body(HTTP1BodyReader(framing))
                 return .head(head)
             }
         }
@@ -108,31 +110,21 @@ struct HTTP1ResponseParser {
 
     /// How the body after `head` is framed (RFC 9112 §6.3).
     private static func framing(
-        of head: HTTPResponseHead, respondingToHEAD: Bool
+        of head: HTTPResponseHead, fields: HTTP1Syntax.FramingFields, respondingToHEAD: Bool
     ) throws(HTTP1ParseError) -> HTTP1BodyReader.Framing {
         let code = head.status.code
         if respondingToHEAD || code == 101 || code == 204 || code == 304 { return .length(0) }
-        var length: Int?
-        var chunked: Bool?
-        for (name, value) in head.headers {
-            if HTTP1MessageWriter.equalsLowercase(name, "transfer-encoding") {
-                // The last coding decides: chunked, or a body that runs to the end of the connection.
-                chunked = HTTP1Syntax.endsInChunked(value)
-            } else if HTTP1MessageWriter.equalsLowercase(name, "content-length") {
-                let number = try HTTP1Syntax.contentLength(value)
-                guard length == nil || length == number else {
-                    throw HTTP1ParseError(reason: "it has two different content-lengths")
-                }
-                length = number
-            }
-        }
-        if let chunked { return chunked ? .chunked : .untilEnd }
-        if let length { return .length(length) }
-        return .untilEnd
+        // The last coding decides: chunked, or a body that runs to the end of the connection.
+        if let codings = fields.transferEncoding { return HTTP1Syntax.endsInChunked(codings) ? .chunked : .untilEnd }
+        guard let length = fields.contentLength else { return .untilEnd }
+        guard !fields.contentLengthsDiffer else { throw HTTP1ParseError(reason: "it has two different content-lengths") }
+        return .length(try HTTP1Syntax.contentLength(length))
     }
 
     /// `HTTP/1.x SP 3DIGIT [SP reason]`, then the header fields.
-    private static func parseHead(_ lines: [ByteBuffer]) throws(HTTP1ParseError) -> HTTPResponseHead {
+    private static func parseHead(
+        _ lines: [ByteBuffer], framing: inout HTTP1Syntax.FramingFields
+    ) throws(HTTP1ParseError) -> HTTPResponseHead {
         guard let statusLine = lines.first else { throw HTTP1ParseError(reason: "its response head is empty") }
         let parsed = statusLine.withUnsafeReadableBytes { bytes -> (minor: UInt8, code: Int)? in
             guard bytes.count >= 12, bytes.starts(with: "HTTP/1.".utf8), bytes[7] == 0x30 || bytes[7] == 0x31,
@@ -152,7 +144,7 @@ struct HTTP1ResponseParser {
         return HTTPResponseHead(
             version: minor == 0x31 ? .http1_1 : .http1_0,
             status: HTTPResponseStatus(statusCode: code),
-            headers: try HTTP1Syntax.parseFields(lines.dropFirst())
+            headers: try HTTP1Syntax.parseFields(lines.dropFirst(), framing: &framing)
         )
     }
 }

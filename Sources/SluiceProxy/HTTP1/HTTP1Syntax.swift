@@ -60,23 +60,37 @@ enum HTTP1Syntax {
         return line
     }
 
+    /// The fields that frame a body, noted while the header fields are parsed so that the headers are
+    /// not walked again.
+    struct FramingFields {
+        /// The first `content-length` value.
+        var contentLength: String?
+        /// Whether a later `content-length` said something else.
+        var contentLengthsDiffer = false
+        /// The last `transfer-encoding` value (its last coding is the message's last).
+        var transferEncoding: String?
+    }
+
     /// Header fields: `name: value`, the name a token, the value without the spaces around it and with no
     /// control character but tab. A folded line (one that starts with a space) is refused, as RFC 9112 §5.2
     /// allows.
-    static func parseFields(_ lines: ArraySlice<ByteBuffer>) throws(HTTP1ParseError) -> HTTPHeaders {
+    static func parseFields(
+        _ lines: ArraySlice<ByteBuffer>, framing: inout FramingFields
+    ) throws(HTTP1ParseError) -> HTTPHeaders {
         var fields: [(String, String)] = []
         fields.reserveCapacity(lines.count)
         for line in lines {
             let field = line.withUnsafeReadableBytes { bytes -> (String, String)? in
-                guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > 0,
-                    bytes[..<colon].allSatisfy(Self.isTokenByte)
-                else { return nil }
+                var colon = 0
+                while colon < bytes.count, Self.isTokenByte(bytes[colon]) { colon += 1 }
+                guard colon > 0, colon < bytes.count, bytes[colon] == UInt8(ascii: ":") else { return nil }
                 var start = colon + 1
                 var end = bytes.count
                 while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
                 while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-                guard !bytes[start..<end].contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
-                    return nil
+                for index in start..<end {
+                    let byte = bytes[index]
+                    if (byte < 0x20 && byte != 0x09) || byte == 0x7F { return nil }
                 }
                 return (
                     String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self),
@@ -86,20 +100,31 @@ enum HTTP1Syntax {
             guard let field else {
                 throw HTTP1ParseError(reason: "a header line is not 'name: value' (\(Self.quoted(line)))")
             }
+            switch field.0.utf8.count {
+            case 14 where HTTP1MessageWriter.equalsLowercase(field.0, "content-length"):
+                if let first = framing.contentLength {
+                    framing.contentLengthsDiffer = framing.contentLengthsDiffer || first != field.1
+                } else {
+                    framing.contentLength = field.1
+                }
+            case 17 where HTTP1MessageWriter.equalsLowercase(field.0, "transfer-encoding"):
+                framing.transferEncoding = field.1
+            default:
+                break
+            }
             fields.append(field)
         }
         return HTTPHeaders(fields)
     }
 
-    /// RFC 9110 `tchar`.
+    /// RFC 9110 `tchar`, from a bit per ASCII byte.
+    @inline(__always)
     static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
+        let low: UInt64 = 0x03ff_6cfa_0000_0000
+        let high: UInt64 = 0x57ff_ffff_c7ff_fffe
+        if byte < 64 { return (low >> UInt64(byte)) & 1 == 1 }
+        if byte < 128 { return (high >> UInt64(byte - 64)) & 1 == 1 }
+        return false
     }
 
     /// The size a chunk-size line gives (hex digits, then any extensions after `;`).

@@ -31,13 +31,14 @@ enum UpstreamHeaders {
     private static func filter(
         _ headers: HTTPHeaders, dropping names: HeaderNameSet, checkingValues: Bool
     ) -> HTTPHeaders {
-        var result = HTTPHeaders()
-        result.reserveCapacity(headers.count + 4)
+        // Gathered as an array and made headers once: `HTTPHeaders.add` checks every name it is given.
+        var result: [(String, String)] = []
+        result.reserveCapacity(headers.count + 8)
         for (name, value) in headers where !names.contains(name) {
             if checkingValues, value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) { continue }
-            result.add(name: name, value: value)
+            result.append((name, value))
         }
-        return result
+        return HTTPHeaders(result)
     }
 }
 

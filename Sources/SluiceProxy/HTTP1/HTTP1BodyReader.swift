@@ -75,11 +75,11 @@ struct HTTP1BodyReader: Equatable {
                 self.state = .chunkSize
             case .trailers:
                 guard
-                    let lines = try HTTP1Syntax.takeLines(
+                    var (section, lines) = try HTTP1Syntax.takeSection(
                         &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "trailer section")
                 else { return nil }
                 var framing = HTTP1Syntax.FramingFields()
-                let fields = try HTTP1Syntax.parseFields(lines[...], framing: &framing)
+                let fields = try HTTP1Syntax.parseFields(&section, count: lines, framing: &framing)
                 self.state = .fixed(remaining: 0)
                 return .end(fields.isEmpty ? nil : fields)
             }

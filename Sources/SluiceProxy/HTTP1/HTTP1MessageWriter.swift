@@ -45,7 +45,8 @@ struct HTTP1MessageWriter {
     ) {
         // A held message (a 100-continue before its final head) goes first.
         self.writeHeld(context: context)
-        var buffer = context.channel.allocator.buffer(capacity: 512)
+        // Room for a provider's answer head with its rate-limit headers and ours, without growing.
+        var buffer = context.channel.allocator.buffer(capacity: 1024)
         startLine(&buffer)
         let fieldsStart = buffer.writerIndex
         var hasLength = false

@@ -75,11 +75,16 @@ struct HTTP1RequestParser {
                 return nil
             }
         case .head:
+            // Empty lines before a request line are ignored (RFC 9112 §2.2): some clients end a body with one.
+            while let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), byte == 0x0D || byte == 0x0A {
+                buffer.moveReaderIndex(forwardBy: 1)
+            }
             guard
-                let lines = try HTTP1Syntax.takeLines(&buffer, limit: HTTP1Syntax.maxHeadBytes, what: "request head")
-            else { return nil }
+                    var (section, lines) = try HTTP1Syntax.takeSection(
+                        &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "request head")
+                else { return nil }
             var fields = HTTP1Syntax.FramingFields()
-            let head = try Self.parseHead(lines, framing: &fields)
+            let head = try Self.parseHead(&section, lines: lines, framing: &fields)
             self.state = .body(HTTP1BodyReader(try Self.framing(fields)))
             return .head(head)
         }
@@ -102,9 +107,11 @@ struct HTTP1RequestParser {
 
     /// `method SP request-target SP HTTP/1.x`, then the header fields.
     private static func parseHead(
-        _ lines: [ByteBuffer], framing: inout HTTP1Syntax.FramingFields
+        _ section: inout ByteBuffer, lines: Int, framing: inout HTTP1Syntax.FramingFields
     ) throws(HTTP1ParseError) -> HTTPRequestHead {
-        guard let requestLine = lines.first else { throw HTTP1ParseError(reason: "its request head is empty") }
+        guard let requestLine = try HTTP1Syntax.takeLine(&section, limit: section.readableBytes, what: "request line"),
+            requestLine.readableBytes > 0
+        else { throw HTTP1ParseError(reason: "its request head is empty") }
         let parsed = requestLine.withUnsafeReadableBytes { bytes -> (method: String, target: String, minor: UInt8)? in
             guard let space = bytes.firstIndex(of: 0x20), space > 0, bytes[..<space].allSatisfy(HTTP1Syntax.isTokenByte),
                 bytes.count >= space + 1 + 1 + 9
@@ -130,7 +137,7 @@ struct HTTP1RequestParser {
             version: minor == 0x31 ? .http1_1 : .http1_0,
             method: HTTPMethod(rawValue: method),
             uri: target,
-            headers: try HTTP1Syntax.parseFields(lines.dropFirst(), framing: &framing)
+            headers: try HTTP1Syntax.parseFields(&section, count: lines - 1, framing: &framing)
         )
     }
 }

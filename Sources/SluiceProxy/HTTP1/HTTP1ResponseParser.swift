@@ -92,11 +92,11 @@ struct HTTP1ResponseParser {
                 }
             case .head:
                 guard
-                    let lines = try HTTP1Syntax.takeLines(
+                    var (section, lines) = try HTTP1Syntax.takeSection(
                         &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "response head")
                 else { return nil }
                 var fields = HTTP1Syntax.FramingFields()
-                let head = try Self.parseHead(lines, framing: &fields)
+                let head = try Self.parseHead(&section, lines: lines, framing: &fields)
                 let code = head.status.code
                 if code >= 100 && code < 200 && code != 101 {
                     continue  // interim: the final head follows
@@ -123,9 +123,11 @@ struct HTTP1ResponseParser {
 
     /// `HTTP/1.x SP 3DIGIT [SP reason]`, then the header fields.
     private static func parseHead(
-        _ lines: [ByteBuffer], framing: inout HTTP1Syntax.FramingFields
+        _ section: inout ByteBuffer, lines: Int, framing: inout HTTP1Syntax.FramingFields
     ) throws(HTTP1ParseError) -> HTTPResponseHead {
-        guard let statusLine = lines.first else { throw HTTP1ParseError(reason: "its response head is empty") }
+        guard let statusLine = try HTTP1Syntax.takeLine(&section, limit: section.readableBytes, what: "response line"),
+            statusLine.readableBytes > 0
+        else { throw HTTP1ParseError(reason: "its response head is empty") }
         let parsed = statusLine.withUnsafeReadableBytes { bytes -> (minor: UInt8, code: Int)? in
             guard bytes.count >= 12, bytes.starts(with: "HTTP/1.".utf8), bytes[7] == 0x30 || bytes[7] == 0x31,
                 bytes[8] == 0x20, bytes.count == 12 || bytes[12] == 0x20
@@ -144,7 +146,7 @@ struct HTTP1ResponseParser {
         return HTTPResponseHead(
             version: minor == 0x31 ? .http1_1 : .http1_0,
             status: HTTPResponseStatus(statusCode: code),
-            headers: try HTTP1Syntax.parseFields(lines.dropFirst(), framing: &framing)
+            headers: try HTTP1Syntax.parseFields(&section, count: lines - 1, framing: &framing)
         )
     }
 }

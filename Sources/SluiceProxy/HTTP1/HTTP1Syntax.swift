@@ -16,31 +16,30 @@ enum HTTP1Syntax {
     /// The longest chunk-size line (with extensions) read.
     static let maxChunkLineBytes = 4 * 1024
 
-    /// The lines of a head or trailer section, up to its empty line, once all of it has arrived (nil
-    /// before); `what` names the section in the error when it grows past `limit`.
-    static func takeLines(_ buffer: inout ByteBuffer, limit: Int, what: String) throws(HTTP1ParseError) -> [ByteBuffer]? {
+    /// A head or trailer section, through its empty line, once all of it has arrived (nil before), with
+    /// the number of lines in it; `what` names the section in the error when it grows past `limit`.
+    static func takeSection(
+        _ buffer: inout ByteBuffer, limit: Int, what: String
+    ) throws(HTTP1ParseError) -> (section: ByteBuffer, lines: Int)? {
         // The empty line is found first, so a section split across reads is parsed once, whole.
-        let found = buffer.withUnsafeReadableBytes { bytes -> Int? in
+        let found = buffer.withUnsafeReadableBytes { bytes -> (end: Int, lines: Int)? in
             var lineStart = 0
+            var lines = 0
             while let newline = ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: bytes, from: lineStart, to: bytes.count) {
                 let length = newline - lineStart
-                if length == 0 || (length == 1 && bytes[lineStart] == 0x0D) { return newline + 1 }
+                if length == 0 || (length == 1 && bytes[lineStart] == 0x0D) { return (newline + 1, lines) }
+                lines += 1
                 lineStart = newline + 1
             }
             return nil
         }
-        guard let end = found, end <= limit else {
+        guard let found, found.end <= limit else {
             if found != nil || buffer.readableBytes > limit {
                 throw HTTP1ParseError(reason: "its \(what) is larger than \(limit / 1024) KiB")
             }
             return nil
         }
-        var section = buffer.readSlice(length: end)!
-        var lines: [ByteBuffer] = []
-        while let line = try Self.takeLine(&section, limit: end, what: what), line.readableBytes > 0 {
-            lines.append(line)
-        }
-        return lines
+        return (buffer.readSlice(length: found.end)!, found.lines)
     }
 
     /// One line without its line end, once all of it has arrived (nil before).
@@ -75,11 +74,13 @@ enum HTTP1Syntax {
     /// control character but tab. A folded line (one that starts with a space) is refused, as RFC 9112 §5.2
     /// allows.
     static func parseFields(
-        _ lines: ArraySlice<ByteBuffer>, framing: inout FramingFields
+        _ section: inout ByteBuffer, count: Int, framing: inout FramingFields
     ) throws(HTTP1ParseError) -> HTTPHeaders {
         var fields: [(String, String)] = []
-        fields.reserveCapacity(lines.count)
-        for line in lines {
+        fields.reserveCapacity(count)
+        while let line = try Self.takeLine(&section, limit: section.readableBytes, what: "header line"),
+            line.readableBytes > 0
+        {
             let field = line.withUnsafeReadableBytes { bytes -> (String, String)? in
                 var colon = 0
                 while colon < bytes.count, Self.isTokenByte(bytes[colon]) { colon += 1 }
@@ -165,6 +166,24 @@ enum HTTP1Syntax {
     static func endsInChunked(_ value: String) -> Bool {
         let last = value.split(separator: ",").last.map { String($0).trimmingCharacters(in: " \t") } ?? ""
         return HTTP1MessageWriter.equalsLowercase(last, "chunked")
+    }
+
+    /// Whether the connection stays open after a message with `headers` (RFC 9112 §9.3), as NIO's
+    /// `isKeepAlive` says, without the arrays NIO makes on every call for headers it did not parse itself:
+    /// `close` closes, `keep-alive` keeps (both, or it twice: close), and without either HTTP/1.1 keeps.
+    static func isKeepAlive(_ headers: HTTPHeaders, version: HTTPVersion) -> Bool {
+        var keeps: Bool?
+        for (name, value) in headers where name.utf8.count == 10 && HTTP1MessageWriter.equalsLowercase(name, "connection") {
+            for word in value.split(separator: ",") {
+                let token = String(word).trimmingCharacters(in: " \t")
+                if HTTP1MessageWriter.equalsLowercase(token, "close") {
+                    keeps = false
+                } else if HTTP1MessageWriter.equalsLowercase(token, "keep-alive") {
+                    keeps = keeps == nil ? true : false
+                }
+            }
+        }
+        return keeps ?? (version.major == 1 && version.minor >= 1)
     }
 
     /// The start of a line as quoted text, for an error message.

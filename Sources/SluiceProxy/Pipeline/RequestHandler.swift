@@ -114,7 +114,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             requestID: self.loop.makeRequestID(),
             method: head.method,
             path: head.uri,
-            keepAlive: head.isKeepAlive && !self.quiescing,
+            keepAlive: HTTP1Syntax.isKeepAlive(head.headers, version: head.version) && !self.quiescing,
             snapshot: snapshot
         )
         switch snapshot.identity.resolve(

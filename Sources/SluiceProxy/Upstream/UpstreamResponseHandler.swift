@@ -149,7 +149,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             if head.status.code >= 100 && head.status.code < 200 && head.status != .switchingProtocols { return }
             self.firstByteTimer?.cancel()
             self.firstByteTimer = nil
-            self.responseKeepAlive = head.isKeepAlive
+            self.responseKeepAlive = HTTP1Syntax.isKeepAlive(head.headers, version: head.version)
             self.lastReadAt = .now()
             self.scheduleIdleCheck(in: call.endpoint.idleTimeout)
             call.deliverHead(head)

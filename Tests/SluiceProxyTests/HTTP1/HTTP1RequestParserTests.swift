@@ -70,10 +70,10 @@ struct HTTP1RequestParserTests {
         #expect(try Self.read(wire, cuts: Array(stride(from: 1, to: wire.utf8.count, by: 5))) == whole)
     }
 
-    @Test("pipelined requests, one after the other; a request without length or chunks has no body")
+    @Test("pipelined requests, one after the other (empty lines between them ignored); a request without length or chunks has no body")
     func pipelined() throws {
         let wire =
-            "GET /v1/models HTTP/1.1\r\nhost: x\r\n\r\n"
+            "\r\nGET /v1/models HTTP/1.1\r\nhost: x\r\n\r\n\r\n"
             + "POST /v1/embeddings HTTP/1.0\r\ncontent-length: 2\r\n\r\n{}"
             + "POST /v1/chat/completions HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n1\r\n{\r\n1;x=y\r\n}\r\n0\r\nx-t: 1\r\n\r\n"
         #expect(

@@ -191,7 +191,8 @@ struct HTTP1MessageWriter {
         context.write(NIOAny(IOData.byteBuffer(sizeLine)), promise: nil)
         context.write(NIOAny(data), promise: nil)
         // Writes complete in order: the last one's promise stands for all three.
-        context.write(NIOAny(IOData.byteBuffer(context.channel.allocator.buffer(staticString: "\r\n"))), promise: promise)
+        context.write(
+            NIOAny(IOData.byteBuffer(context.channel.allocator.buffer(staticString: "\r\n"))), promise: promise)
     }
 
     /// One promise for writes that complete together.

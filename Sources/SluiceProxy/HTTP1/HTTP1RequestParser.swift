@@ -80,9 +80,9 @@ struct HTTP1RequestParser {
                 buffer.moveReaderIndex(forwardBy: 1)
             }
             guard
-                    var (section, lines) = try HTTP1Syntax.takeSection(
-                        &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "request head")
-                else { return nil }
+                var (section, lines) = try HTTP1Syntax.takeSection(
+                    &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "request head")
+            else { return nil }
             var fields = HTTP1Syntax.FramingFields()
             let head = try Self.parseHead(&section, lines: lines, framing: &fields)
             self.state = .body(HTTP1BodyReader(try Self.framing(fields)))
@@ -90,10 +90,12 @@ struct HTTP1RequestParser {
         }
     }
 
-    private static func framing(_ fields: HTTP1Syntax.FramingFields) throws(HTTP1ParseError) -> HTTP1BodyReader.Framing {
+    private static func framing(_ fields: HTTP1Syntax.FramingFields) throws(HTTP1ParseError) -> HTTP1BodyReader.Framing
+    {
         if let codings = fields.transferEncoding {
             guard HTTP1Syntax.endsInChunked(codings) else {
-                throw HTTP1ParseError(reason: "its transfer-encoding \(codings.debugDescription) does not end in chunked")
+                throw HTTP1ParseError(
+                    reason: "its transfer-encoding \(codings.debugDescription) does not end in chunked")
             }
             guard fields.contentLength == nil else {
                 throw HTTP1ParseError(reason: "it has both content-length and transfer-encoding")
@@ -101,7 +103,9 @@ struct HTTP1RequestParser {
             return .chunked
         }
         guard let length = fields.contentLength else { return .length(0) }
-        guard !fields.contentLengthsDiffer else { throw HTTP1ParseError(reason: "it has two different content-lengths") }
+        guard !fields.contentLengthsDiffer else {
+            throw HTTP1ParseError(reason: "it has two different content-lengths")
+        }
         return .length(try HTTP1Syntax.contentLength(length))
     }
 
@@ -113,7 +117,8 @@ struct HTTP1RequestParser {
             requestLine.readableBytes > 0
         else { throw HTTP1ParseError(reason: "its request head is empty") }
         let parsed = requestLine.withUnsafeReadableBytes { bytes -> (method: String, target: String, minor: UInt8)? in
-            guard let space = bytes.firstIndex(of: 0x20), space > 0, bytes[..<space].allSatisfy(HTTP1Syntax.isTokenByte),
+            guard let space = bytes.firstIndex(of: 0x20), space > 0,
+                bytes[..<space].allSatisfy(HTTP1Syntax.isTokenByte),
                 bytes.count >= space + 1 + 1 + 9
             else { return nil }
             let versionStart = bytes.count - 8
@@ -131,7 +136,8 @@ struct HTTP1RequestParser {
             )
         }
         guard let (method, target, minor) = parsed else {
-            throw HTTP1ParseError(reason: "its request line is not 'METHOD target HTTP/1.x' (\(HTTP1Syntax.quoted(requestLine)))")
+            throw HTTP1ParseError(
+                reason: "its request line is not 'METHOD target HTTP/1.x' (\(HTTP1Syntax.quoted(requestLine)))")
         }
         return HTTPRequestHead(
             version: minor == 0x31 ? .http1_1 : .http1_0,

@@ -117,7 +117,9 @@ struct HTTP1ResponseParser {
         // The last coding decides: chunked, or a body that runs to the end of the connection.
         if let codings = fields.transferEncoding { return HTTP1Syntax.endsInChunked(codings) ? .chunked : .untilEnd }
         guard let length = fields.contentLength else { return .untilEnd }
-        guard !fields.contentLengthsDiffer else { throw HTTP1ParseError(reason: "it has two different content-lengths") }
+        guard !fields.contentLengthsDiffer else {
+            throw HTTP1ParseError(reason: "it has two different content-lengths")
+        }
         return .length(try HTTP1Syntax.contentLength(length))
     }
 

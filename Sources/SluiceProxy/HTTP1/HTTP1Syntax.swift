@@ -173,7 +173,8 @@ enum HTTP1Syntax {
     /// `close` closes, `keep-alive` keeps (both, or it twice: close), and without either HTTP/1.1 keeps.
     static func isKeepAlive(_ headers: HTTPHeaders, version: HTTPVersion) -> Bool {
         var keeps: Bool?
-        for (name, value) in headers where name.utf8.count == 10 && HTTP1MessageWriter.equalsLowercase(name, "connection") {
+        for (name, value) in headers
+        where name.utf8.count == 10 && HTTP1MessageWriter.equalsLowercase(name, "connection") {
             for word in value.split(separator: ",") {
                 let token = String(word).trimmingCharacters(in: " \t")
                 if HTTP1MessageWriter.equalsLowercase(token, "close") {

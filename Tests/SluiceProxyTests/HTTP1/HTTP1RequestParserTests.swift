@@ -31,7 +31,8 @@ struct HTTP1RequestParserTests {
                         "\(head.method.rawValue) \(head.uri) \(head.version) "
                             + head.headers.map { "\($0.name)=\($0.value)" }.joined(separator: ","))
                 case .body(let chunk): reading.body += Array(chunk.readableBytesView)
-                case .end(let trailers): reading.ends.append(trailers.map { "\($0.map { "\($0.name)=\($0.value)" })" } ?? "end")
+                case .end(let trailers):
+                    reading.ends.append(trailers.map { "\($0.map { "\($0.name)=\($0.value)" })" } ?? "end")
                 }
             }
         }
@@ -41,7 +42,8 @@ struct HTTP1RequestParserTests {
     /// A recorded request as an SDK sends it, with a length or chunked.
     static func wire(_ recording: WireRecording, chunked: Bool) -> String {
         let body = recording.requestBody
-        let head = "POST \(recording.requestPath) HTTP/1.1\r\nHost: 127.0.0.1:4000\r\nContent-Type: application/json\r\n"
+        let head =
+            "POST \(recording.requestPath) HTTP/1.1\r\nHost: 127.0.0.1:4000\r\nContent-Type: application/json\r\n"
         guard chunked else { return head + "Content-Length: \(body.utf8.count)\r\n\r\n" + body }
         var text = ""
         var rest = Substring(body)
@@ -70,7 +72,9 @@ struct HTTP1RequestParserTests {
         #expect(try Self.read(wire, cuts: Array(stride(from: 1, to: wire.utf8.count, by: 5))) == whole)
     }
 
-    @Test("pipelined requests, one after the other (empty lines between them ignored); a request without length or chunks has no body")
+    @Test(
+        "pipelined requests, one after the other (empty lines between them ignored); a request without length or chunks has no body"
+    )
     func pipelined() throws {
         let wire =
             "\r\nGET /v1/models HTTP/1.1\r\nhost: x\r\n\r\n\r\n"
@@ -93,15 +97,28 @@ struct HTTP1RequestParserTests {
         arguments: [
             // The four cases the e2e suite sends through a real socket.
             ("GARBAGE\r\n\r\n", "its request line is not 'METHOD target HTTP/1.x' (\"GARBAGE\")"),
-            ("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nno colon here\r\n\r\n",
-             "a header line is not 'name: value' (\"no colon here\")"),
-            ("POST / HTTP/1.1\r\ncontent-length: twelve\r\n\r\n", "its content-length is not one whole number (\"twelve\")"),
+            (
+                "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nno colon here\r\n\r\n",
+                "a header line is not 'name: value' (\"no colon here\")"
+            ),
+            (
+                "POST / HTTP/1.1\r\ncontent-length: twelve\r\n\r\n",
+                "its content-length is not one whole number (\"twelve\")"
+            ),
             ("POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n", "a chunk size is not hexadecimal"),
             // Framing that a provider could read differently.
-            ("POST / HTTP/1.1\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n",
-             "it has both content-length and transfer-encoding"),
-            ("POST / HTTP/1.1\r\ntransfer-encoding: gzip\r\n\r\n", "its transfer-encoding \"gzip\" does not end in chunked"),
-            ("POST / HTTP/1.1\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n", "it has two different content-lengths"),
+            (
+                "POST / HTTP/1.1\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n",
+                "it has both content-length and transfer-encoding"
+            ),
+            (
+                "POST / HTTP/1.1\r\ntransfer-encoding: gzip\r\n\r\n",
+                "its transfer-encoding \"gzip\" does not end in chunked"
+            ),
+            (
+                "POST / HTTP/1.1\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n",
+                "it has two different content-lengths"
+            ),
             ("GET /a b HTTP/1.1\r\n\r\n", "its request line is not 'METHOD target HTTP/1.x' (\"GET /a b HTTP/1.1\")"),
             ("GET / HTTP/2.0\r\n\r\n", "its request line is not 'METHOD target HTTP/1.x' (\"GET / HTTP/2.0\")"),
             ("G(T / HTTP/1.1\r\n\r\n", "its request line is not 'METHOD target HTTP/1.x' (\"G(T / HTTP/1.1\")"),

@@ -28,9 +28,11 @@ struct HTTP1ResponseParserTests {
                 switch event {
                 case .head(let head):
                     reading.heads.append(
-                        "\(head.version) \(head.status.code) " + head.headers.map { "\($0.name)=\($0.value)" }.joined(separator: ","))
+                        "\(head.version) \(head.status.code) "
+                            + head.headers.map { "\($0.name)=\($0.value)" }.joined(separator: ","))
                 case .body(let chunk): reading.body += Array(chunk.readableBytesView)
-                case .end(let trailers): reading.ends.append(trailers.map { "\($0.map { "\($0.name)=\($0.value)" })" } ?? "end")
+                case .end(let trailers):
+                    reading.ends.append(trailers.map { "\($0.map { "\($0.name)=\($0.value)" })" } ?? "end")
                 }
             }
         }
@@ -92,7 +94,9 @@ struct HTTP1ResponseParserTests {
     @Test("interim 1xx heads are dropped; LF-only line ends and spaces around values are read")
     func interimAndLeniency() throws {
         let wire = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\nx-a:   spaced \t\ncontent-length: 1\n\nz"
-        #expect(try Self.read(wire) == Reading(heads: ["HTTP/1.1 200 x-a=spaced,content-length=1"], body: Array("z".utf8), ends: ["end"]))
+        #expect(
+            try Self.read(wire)
+                == Reading(heads: ["HTTP/1.1 200 x-a=spaced,content-length=1"], body: Array("z".utf8), ends: ["end"]))
     }
 
     @Test("an answer to HEAD has no body, whatever its length says")
@@ -118,7 +122,10 @@ struct HTTP1ResponseParserTests {
     func endings() throws {
         var idle = HTTP1ResponseParser()
         #expect(idle.finish() == .clean)
-        for partial in ["HTTP/1.1 200", "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nab", "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nab"] {
+        for partial in [
+            "HTTP/1.1 200", "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nab",
+            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nab",
+        ] {
             var parser = HTTP1ResponseParser()
             parser.append(ByteBuffer(string: partial))
             while try parser.next(respondingToHEAD: false) != nil {}
@@ -138,11 +145,17 @@ struct HTTP1ResponseParserTests {
             ("HTTP/1.1 200 OK\r\n folded\r\n\r\n", "a header line is not 'name: value' (\" folded\")"),
             ("HTTP/1.1 200 OK\r\nx: a\u{01}b\r\n\r\n", "a header line is not 'name: value' (\"x: a\\u{01}b\")"),
             ("HTTP/1.1 200 OK\r\ncontent-length: -1\r\n\r\n", "its content-length is not one whole number (\"-1\")"),
-            ("HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n", "it has two different content-lengths"),
+            (
+                "HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n",
+                "it has two different content-lengths"
+            ),
             ("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n", "a chunk size is not hexadecimal"),
             ("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n;x\r\n", "a chunk size is missing"),
             ("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1000000000000000\r\n", "a chunk size is too large"),
-            ("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1\r\nabc\r\n", "a chunk's data is longer than its size says"),
+            (
+                "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1\r\nabc\r\n",
+                "a chunk's data is longer than its size says"
+            ),
         ]
     )
     func refused(wire: String, reason: String) throws {
@@ -164,11 +177,14 @@ struct HTTP1ResponseParserTests {
     @Test("the codec pairs an answer to HEAD with its request, and ends a body at the close")
     func codec() throws {
         let channel = EmbeddedChannel(handler: HTTP1ClientCodec())
-        try channel.writeOutbound(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .HEAD, uri: "/")))
+        try channel.writeOutbound(
+            HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .HEAD, uri: "/")))
         try channel.writeOutbound(HTTPClientRequestPart.end(nil))
-        try channel.writeOutbound(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")))
+        try channel.writeOutbound(
+            HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")))
         try channel.writeOutbound(HTTPClientRequestPart.end(nil))
-        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nHTTP/1.1 200 OK\r\n\r\nab"))
+        try channel.writeInbound(
+            ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nHTTP/1.1 200 OK\r\n\r\nab"))
         var parts: [String] = []
         while let part = try channel.readInbound(as: HTTPClientResponsePart.self) {
             switch part {

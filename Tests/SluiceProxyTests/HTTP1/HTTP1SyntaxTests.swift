@@ -9,7 +9,8 @@ struct HTTP1SyntaxTests {
         "keep-alive reads as NIO's isKeepAlive does",
         arguments: [
             [], [("Connection", "close")], [("connection", "keep-alive")], [("connection", "Keep-Alive, Upgrade")],
-            [("connection", "upgrade")], [("connection", "close, keep-alive")], [("connection", "keep-alive"), ("Connection", "keep-alive")],
+            [("connection", "upgrade")], [("connection", "close, keep-alive")],
+            [("connection", "keep-alive"), ("Connection", "keep-alive")],
             [("x-connection", "close")], [("connection", " close ")],
         ] as [[(String, String)]],
         [HTTPVersion.http1_1, .http1_0, .http2]

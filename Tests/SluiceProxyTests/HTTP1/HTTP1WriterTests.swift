@@ -74,13 +74,18 @@ struct HTTP1WriterTests {
             ])
     }
 
-    @Test("framing headers made consistent", arguments: [
-        // A length wins over transfer-encoding, whatever their case.
-        (HTTPResponseStatus.ok, [("Transfer-Encoding", "chunked"), ("Content-Length", "0")], "Content-Length: 0\r\n"),
-        // No body belongs to a 204 or a 304: both go.
-        (.noContent, [("content-length", "0"), ("transfer-encoding", "chunked"), ("a", "b")], "a: b\r\n"),
-        (.notModified, [("content-length", "10")], ""),
-    ])
+    @Test(
+        "framing headers made consistent",
+        arguments: [
+            // A length wins over transfer-encoding, whatever their case.
+            (
+                HTTPResponseStatus.ok, [("Transfer-Encoding", "chunked"), ("Content-Length", "0")],
+                "Content-Length: 0\r\n"
+            ),
+            // No body belongs to a 204 or a 304: both go.
+            (.noContent, [("content-length", "0"), ("transfer-encoding", "chunked"), ("a", "b")], "a: b\r\n"),
+            (.notModified, [("content-length", "10")], ""),
+        ])
     func framingHeaders(status: HTTPResponseStatus, headers: [(String, String)], expected: String) throws {
         let channel = EmbeddedChannel(handler: HTTP1ServerCodec())
         try channel.writeOutbound(Self.response(headers, status: status))
@@ -151,7 +156,8 @@ struct HTTP1WriterTests {
         let channel = EmbeddedChannel(handler: HTTP1ClientCodec())
         var headers = HTTPHeaders([("host", "api.example"), ("content-length", "2")])
         channel.write(
-            HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions", headers: headers)),
+            HTTPClientRequestPart.head(
+                HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions", headers: headers)),
             promise: nil)
         channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: "{}"))), promise: nil)
         try channel.writeOutbound(HTTPClientRequestPart.end(nil))
@@ -163,7 +169,8 @@ struct HTTP1WriterTests {
         // A GET without a length is not made chunked; a POST without one is.
         headers = HTTPHeaders([("host", "api.example")])
         try channel.writeOutbound(
-            HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/v1/models", headers: headers)))
+            HTTPClientRequestPart.head(
+                HTTPRequestHead(version: .http1_1, method: .GET, uri: "/v1/models", headers: headers)))
         try channel.writeOutbound(HTTPClientRequestPart.end(nil))
         try channel.writeOutbound(
             HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/x", headers: headers)))

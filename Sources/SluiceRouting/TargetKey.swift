@@ -40,7 +40,7 @@ public struct TargetKey: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Hashes the names only: keys that differ in endpoint or breaker alone are rare (a reload that
-    /// repoints a provider), and equality still tells them apart. The book hashes a key twice per request.
+    /// repoints a provider), and equality still tells them apart. Every request hashes its targets' keys.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(self.provider)
         hasher.combine(self.model)

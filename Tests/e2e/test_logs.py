@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import time
+
 import http_client
 import policies
 import wire
@@ -78,3 +81,18 @@ def test_no_prompt_text_and_no_secret_in_the_log(sluice, provider):
     output = sluice.output()
     for secret in (prompt, policies.APP_KEY, policies.ENV_KEY, policies.FILE_KEY):
         assert secret not in output, f"{secret} appears in the log"
+
+
+def test_request_cut_short_is_logged(sluice):
+    """An app that leaves before its whole request arrived gets no answer, and the access log says so."""
+    marker = "/v1/chat/completions?cut=" + str(time.monotonic_ns())
+    with socket.create_connection(("127.0.0.1", sluice.app_port), timeout=10) as connection:
+        connection.sendall(
+            f"POST {marker} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {policies.APP_KEY}\r\n"
+            "content-type: application/json\r\ncontent-length: 100\r\n\r\n{\"model\":".encode()
+        )
+    access = sluice.wait_for_log(
+        lambda log: log.get("msg") == "access" and log.get("path") == marker, 5, "the cut request's access line"
+    )
+    assert access["status"] == 499
+    assert access["note"] == "client went away before the whole request arrived"

@@ -7,8 +7,8 @@ import NIOPosix
 /// The app-facing listener: HTTP/1.1 and h2c on one plaintext port.
 ///
 /// Each accepted connection starts with an ``HTTPVersionSniffer``; HTTP/1.1 connections get an
-/// ``HTTP1ServerCodec`` and one ``RequestHandler``, HTTP/2 connections get NIO's HTTP/2 handler, a connection manager
-/// for graceful GOAWAY, and a ``RequestHandler`` per stream behind an HTTP/1 codec.
+/// ``HTTP1ServerCodec`` and one ``RequestHandler``, HTTP/2 connections get NIO's HTTP/2 handler, a
+/// connection manager for graceful GOAWAY, and a ``RequestHandler`` per stream behind an HTTP/1 codec.
 enum AppServer {
     static func bind(
         host: String,
@@ -48,14 +48,12 @@ enum AppServer {
 
     private static func configureHTTP1(channel: any Channel, gateway: GatewayState, loop: LoopContext) throws {
         let sync = channel.pipeline.syncOperations
-        // No pipelining assistance: it pauses reading around every request (two epoll_ctl calls each);
-        // RequestHandler queues the rare pipelined request itself. No outbound header validation: it
-        // walks every byte of every header a second time, and the values Sluice writes are either parsed
-        // from a peer already or checked where they enter (a model name or secret with a control
-        // character is refused: ScannedRequest, the policy decoder).
-        // No protocol-error handler either: RequestHandler answers a request that is not HTTP in OpenAI's
-        // envelope (NIO's handler wrote an empty 400, and every read and write paid for its hop).
-        // Our own HTTP/1.1 codec rather than NIO's decoder and encoder (HTTP1ServerCodec says why).
+        // Our own codec rather than NIO's decoder and encoder (HTTP1ServerCodec says why), and nothing
+        // between it and the handler: RequestHandler queues the rare pipelined request itself (NIO's
+        // pipelining handler paused reading around every request), and answers a request that is not HTTP
+        // in OpenAI's envelope (NIO's error handler wrote an empty 400). Outbound headers are not validated
+        // again: the values Sluice writes are either parsed from a peer already or checked where they enter
+        // (a model name or secret with a control character is refused: ScannedRequest, the policy decoder).
         try sync.addHandler(HTTP1ServerCodec())
         try sync.addHandler(RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/1.1"))
     }

@@ -32,6 +32,23 @@ public enum ByteSearch {
         return nil
     }
 
+    /// Whether all eight bytes of `word` are plain text inside a JSON string: printable ASCII (0x20 to
+    /// 0x7F) other than `"` and `\`. A word with a quote, a backslash, a control character or any byte of a
+    /// UTF-8 sequence is not; the test may also say no for some plain words (a borrow can flag a byte
+    /// above a flagged one), never yes for a word that is not plain.
+    @inlinable
+    public static func isPlainStringText(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        // A byte below 0x20, a zero byte of `quotes` or `backslashes` (a quote or backslash), or a high bit.
+        let below = (word &- ones &* 0x20) & ~word
+        let quote = (quotes &- ones) & ~quotes
+        let backslash = (backslashes &- ones) & ~backslashes
+        return (below | quote | backslash | word) & highs == 0
+    }
+
     /// The index of the first `"`, `{`, `}`, `[` or `]` in `buffer[start..<end]`, or nil: what a JSON
     /// walker skipping a value looks for. `[` and `{` (and `]` and `}`) differ only in bit 5, and no other
     /// byte becomes `{` or `}` when it is set, so three word compares find all five.

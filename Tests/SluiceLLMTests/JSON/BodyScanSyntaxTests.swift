@@ -84,6 +84,34 @@ struct BodyScanSyntaxTests {
         }
     }
 
+    @Test("inside a long string, a bad byte is found at its exact offset wherever it falls among plain text")
+    func badByteInLongString() {
+        // The string walk skips plain text eight bytes at a time: a control character, a byte that does not
+        // start UTF-8 and a bad escape must each stop it at any of the eight places of a word.
+        let cases: [([UInt8], String, Int)] = [
+            ([0x01], "unescaped control character in string", 0),
+            ([0x1F], "unescaped control character in string", 0),
+            ([0xFF], Self.badUTF8, 0),
+            ([0x80], Self.badUTF8, 0),
+            (Array(#"\q"#.utf8), "invalid escape sequence in string", 0),
+        ]
+        for (bad, reason, shift) in cases {
+            for place in 0..<24 {
+                let text = Array(#"{"content":""#.utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: place) + bad
+                    + [UInt8](repeating: UInt8(ascii: "b"), count: 20) + Array(#""}"#.utf8)
+                #expect(throws: BodyScanError(offset: 12 + place + shift, reason: reason), "at \(place)") {
+                    try BodyScan.scan(text, fields: ["content"])
+                }
+            }
+        }
+        // And plain text of every length is read to its closing quote, with the quote and escapes after it.
+        for length in 0..<40 {
+            let value = String(repeating: "x", count: length) + #"\"é"#
+            let text = Array(("{\"content\":\"" + value + "\",\"n\":1}").utf8)
+            #expect((try? BodyScan.scan(text, fields: ["n"]))?["n"] != nil, "length \(length)")
+        }
+    }
+
     @Test("the description adds the position")
     func description() {
         let error = BodyScanError(offset: 37, reason: "expected ',' or '}' after object member")

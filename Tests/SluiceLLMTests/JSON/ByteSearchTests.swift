@@ -57,4 +57,43 @@ struct ByteSearchTests {
             }
         }
     }
+
+    /// Plain string text, byte by byte: printable ASCII but `"` and `\`.
+    static func isPlain(_ byte: UInt8) -> Bool {
+        byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+    }
+
+    static func word(_ bytes: [UInt8]) -> UInt64 {
+        bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+    }
+
+    @Test("plain string text: every byte value at every place among plain and among borrow-prone neighbours")
+    func plainStringTextEveryByte() {
+        // Neighbours just above the limits (0x20, 0x21, 0x23, 0x5D, 0x7F) are where a borrow could hide a byte.
+        for filler: UInt8 in [0x20, 0x21, 0x23, 0x5D, 0x7F, UInt8(ascii: "a")] {
+            for place in 0..<8 {
+                for value in UInt8.min...UInt8.max {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[place] = value
+                    #expect(
+                        ByteSearch.isPlainStringText(Self.word(bytes)) == Self.isPlain(value),
+                        "byte \(value) at \(place) among \(filler)")
+                }
+            }
+        }
+    }
+
+    @Test("plain string text: agrees with a byte-by-byte check on 100,000 random words")
+    func plainStringTextRandom() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100_000 {
+            // Mostly plain bytes, so words that are almost plain are common.
+            let bytes = (0..<8).map { _ in
+                UInt8.random(in: 0...9, using: &generator) == 0 ? UInt8.random(in: 0...255, using: &generator)
+                    : UInt8.random(in: 0x20...0x7F, using: &generator)
+            }
+            #expect(ByteSearch.isPlainStringText(Self.word(bytes)) == bytes.allSatisfy(Self.isPlain), "\(bytes)")
+        }
+    }
 }
+

@@ -6,7 +6,8 @@
 - proxy.conf: nginx as a plain reverse proxy to the provider (keep-alive upstream), on an
   HTTP/1.1 port and an h2c port.
 - policy.yaml: Sluice with the same provider, one event-loop thread.
-- chat.json, stream.json: the request bodies every target gets.
+- chat.json, stream.json, long.json: the request bodies every target gets (long.json: the chat
+  request with a 20 KB prompt).
 
 Prints `NAME=value` lines: the ports and paths the run script uses.
 """
@@ -70,6 +71,8 @@ http {{
     access_log off;
     keepalive_requests 10000000;
     keepalive_timeout 300s;
+    # Request bodies (up to the 20 KB of long.json) stay in memory: nginx writes larger ones to disk.
+    client_body_buffer_size 64k;
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;
@@ -151,7 +154,17 @@ models:
         request["model"] = model
         return json.dumps(request, separators=(",", ":")).encode()
 
+    def long_body(recording: dict, model: str, size: int = 20_000) -> bytes:
+        """The chat request with its user message repeated to `size` bytes: what a prompt with context
+        costs (Sluice reads every byte of it to find `model` and `stream`; nginx reads none)."""
+        request = json.loads(recording["request"]["body"])
+        request["model"] = model
+        text = request["messages"][-1]["content"] + " "
+        request["messages"][-1]["content"] = (text * (size // len(text) + 1))[:size]
+        return json.dumps(request, separators=(",", ":")).encode()
+
     (out / "chat.json").write_bytes(body(chat, "bench-chat"))
+    (out / "long.json").write_bytes(long_body(chat, "bench-chat"))
     (out / "stream.json").write_bytes(body(stream, "bench-stream"))
     (out / "mock.json").write_bytes(body(chat, "bench-mock"))
 

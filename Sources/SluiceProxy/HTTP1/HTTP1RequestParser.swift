@@ -8,86 +8,38 @@ import NIOHTTP1
 /// both, or a transfer coding other than chunked, is refused: the two framings could be read
 /// differently by the provider (request smuggling). Pipelined requests are read one after the other.
 struct HTTP1RequestParser {
-    enum Event: Equatable {
-        case head(HTTPRequestHead)
-        case body(ByteBuffer)
-        case end(HTTPHeaders?)
-    }
+    typealias Event = HTTP1MessageReader<HTTPRequestHead>.Event
 
-    private enum State: Equatable {
-        case head
-        case body(HTTP1BodyReader)
-        case failed
-    }
-
-    private var state = State.head
-    private var bytes = HTTP1PendingBytes()
+    private var reader = HTTP1MessageReader<HTTPRequestHead>()
 
     /// Adds bytes read from the connection.
     mutating func append(_ buffer: ByteBuffer) {
-        guard self.state != .failed else { return }
-        self.bytes.append(buffer)
+        self.reader.append(buffer)
     }
 
-    /// Whether the connection's end cut a request short (rather than falling between requests).
-    var isInsideRequest: Bool {
-        switch self.state {
-        case .head: !self.bytes.isEmpty
-        case .body: true
-        case .failed: false
-        }
-    }
+    /// Whether the connection's end would cut a request short (rather than fall between requests).
+    var isInsideRequest: Bool { self.reader.isInsideMessage }
 
     /// The next event, or nil when more bytes are needed.
     mutating func next() throws(HTTP1ParseError) -> Event? {
-        guard var buffer = self.bytes.take() else {
-            // Only a body read whole (or none at all) ends without more bytes.
-            guard case .body(let reader) = self.state, reader.isComplete else { return nil }
-            self.state = .head
-            return .end(nil)
-        }
-        defer { self.bytes.putBack(buffer) }
-        do {
-            return try self.step(&buffer)
-        } catch {
-            self.state = .failed
-            buffer.clear()
-            throw error
-        }
+        try self.reader.next(readingHead: Self.readHead)
     }
 
-    private mutating func step(_ buffer: inout ByteBuffer) throws(HTTP1ParseError) -> Event? {
-        switch self.state {
-        case .failed:
-            buffer.clear()
-            return nil
-        case .body(var reader):
-            let output = try reader.next(&buffer)
-            switch output {
-            case .body(let slice):
-                self.state = .body(reader)
-                return .body(slice)
-            case .end(let trailers):
-                self.state = .head
-                return .end(trailers)
-            case nil:
-                self.state = .body(reader)
-                return nil
-            }
-        case .head:
-            // Empty lines before a request line are ignored (RFC 9112 §2.2): some clients end a body with one.
-            while let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), byte == 0x0D || byte == 0x0A {
-                buffer.moveReaderIndex(forwardBy: 1)
-            }
-            guard
-                var (section, lines) = try HTTP1Syntax.takeSection(
-                    &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "request head")
-            else { return nil }
-            var fields = HTTP1Syntax.FramingFields()
-            let head = try Self.parseHead(&section, lines: lines, framing: &fields)
-            self.state = .body(HTTP1BodyReader(try Self.framing(fields)))
-            return .head(head)
+    /// A head and its body's framing, once all of it has arrived.
+    private static func readHead(
+        _ buffer: inout ByteBuffer
+    ) throws(HTTP1ParseError) -> (HTTPRequestHead, HTTP1BodyReader.Framing)? {
+        // Empty lines before a request line are ignored (RFC 9112 §2.2): some clients end a body with one.
+        while let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), byte == 0x0D || byte == 0x0A {
+            buffer.moveReaderIndex(forwardBy: 1)
         }
+        guard
+            var (section, lines) = try HTTP1Syntax.takeSection(
+                &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "request head")
+        else { return nil }
+        var fields = HTTP1Syntax.FramingFields()
+        let head = try Self.parseHead(&section, lines: lines, framing: &fields)
+        return (head, try Self.framing(fields))
     }
 
     private static func framing(_ fields: HTTP1Syntax.FramingFields) throws(HTTP1ParseError) -> HTTP1BodyReader.Framing

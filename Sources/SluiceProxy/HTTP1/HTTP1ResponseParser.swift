@@ -11,100 +11,45 @@ import NIOHTTP1
 /// follows. Anything else that is not HTTP/1.x is an ``HTTP1ParseError`` naming what is wrong, after
 /// which nothing more is read.
 struct HTTP1ResponseParser {
-    enum Event: Equatable {
-        case head(HTTPResponseHead)
-        case body(ByteBuffer)
-        case end(HTTPHeaders?)
-    }
+    typealias Event = HTTP1MessageReader<HTTPResponseHead>.Event
+    typealias Ending = HTTP1MessageReader<HTTPResponseHead>.Ending
 
-    /// What the end of the connection meant for the response being read.
-    enum Ending: Equatable {
-        /// Between responses: nothing was lost.
-        case clean
-        /// The body ran up to the end of the connection, which ends it.
-        case end
-        /// In the middle of a response: it was cut.
-        case cut
-    }
-
-    private enum State: Equatable {
-        case head
-        case body(HTTP1BodyReader)
-        case failed
-    }
-
-    private var state = State.head
-    private var bytes = HTTP1PendingBytes()
+    private var reader = HTTP1MessageReader<HTTPResponseHead>()
 
     /// Adds bytes read from the connection.
     mutating func append(_ buffer: ByteBuffer) {
-        guard self.state != .failed else { return }
-        self.bytes.append(buffer)
+        self.reader.append(buffer)
     }
 
     /// The next event, or nil when more bytes are needed. `respondingToHEAD` says whether the response
     /// being read answers a `HEAD` request (its head carries no body).
     mutating func next(respondingToHEAD: Bool) throws(HTTP1ParseError) -> Event? {
-        guard var buffer = self.bytes.take() else {
-            // Only a body read whole (or none at all) ends without more bytes.
-            guard case .body(let reader) = self.state, reader.isComplete else { return nil }
-            self.state = .head
-            return .end(nil)
-        }
-        defer { self.bytes.putBack(buffer) }
-        do {
-            return try self.step(&buffer, respondingToHEAD: respondingToHEAD)
-        } catch {
-            self.state = .failed
-            buffer.clear()
-            throw error
+        try self.reader.next { buffer throws(HTTP1ParseError) in
+            try Self.readHead(&buffer, respondingToHEAD: respondingToHEAD)
         }
     }
 
     /// What the end of the connection means for the response being read; nothing is read after it.
     mutating func finish() -> Ending {
-        defer { self.state = .failed }
-        switch self.state {
-        case .head: return self.bytes.isEmpty ? .clean : .cut
-        case .body(let reader): return reader.endsWithConnection ? .end : .cut
-        case .failed: return .clean
-        }
+        self.reader.finish()
     }
 
-    private mutating func step(_ buffer: inout ByteBuffer, respondingToHEAD: Bool) throws(HTTP1ParseError) -> Event? {
+    /// The final head and its body's framing, once all of it has arrived; interim 1xx heads are dropped.
+    private static func readHead(
+        _ buffer: inout ByteBuffer, respondingToHEAD: Bool
+    ) throws(HTTP1ParseError) -> (HTTPResponseHead, HTTP1BodyReader.Framing)? {
         while true {
-            switch self.state {
-            case .failed:
-                buffer.clear()
-                return nil
-            case .body(var reader):
-                let output = try reader.next(&buffer)
-                switch output {
-                case .body(let slice):
-                    self.state = .body(reader)
-                    return .body(slice)
-                case .end(let trailers):
-                    self.state = .head
-                    return .end(trailers)
-                case nil:
-                    self.state = .body(reader)
-                    return nil
-                }
-            case .head:
-                guard
-                    var (section, lines) = try HTTP1Syntax.takeSection(
-                        &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "response head")
-                else { return nil }
-                var fields = HTTP1Syntax.FramingFields()
-                let head = try Self.parseHead(&section, lines: lines, framing: &fields)
-                let code = head.status.code
-                if code >= 100 && code < 200 && code != 101 {
-                    continue  // interim: the final head follows
-                }
-                let framing = try Self.framing(of: head, fields: fields, respondingToHEAD: respondingToHEAD)
-                self.state = .body(HTTP1BodyReader(framing))
-                return .head(head)
+            guard
+                var (section, lines) = try HTTP1Syntax.takeSection(
+                    &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "response head")
+            else { return nil }
+            var fields = HTTP1Syntax.FramingFields()
+            let head = try Self.parseHead(&section, lines: lines, framing: &fields)
+            let code = head.status.code
+            if code >= 100 && code < 200 && code != 101 {
+                continue  // interim: the final head follows
             }
+            return (head, try Self.framing(of: head, fields: fields, respondingToHEAD: respondingToHEAD))
         }
     }
 
@@ -150,35 +95,5 @@ struct HTTP1ResponseParser {
             status: HTTPResponseStatus(statusCode: code),
             headers: try HTTP1Syntax.parseFields(&section, count: lines - 1, framing: &framing)
         )
-    }
-}
-
-/// Bytes read and not yet consumed by a parser. The common read is consumed whole, so it is kept as it
-/// came (its body slices share its storage); only a message split across reads is copied together.
-struct HTTP1PendingBytes {
-    private var buffer: ByteBuffer?
-
-    var isEmpty: Bool { (self.buffer?.readableBytes ?? 0) == 0 }
-
-    mutating func append(_ incoming: ByteBuffer) {
-        if var buffer = self.buffer, buffer.readableBytes > 0 {
-            self.buffer = nil  // one reference while appending: no copy on write
-            var incoming = incoming
-            buffer.writeBuffer(&incoming)
-            self.buffer = buffer
-        } else {
-            self.buffer = incoming
-        }
-    }
-
-    /// The bytes, handed over whole (so consuming them copies nothing), or nil when there are none; put
-    /// back what is left.
-    mutating func take() -> ByteBuffer? {
-        defer { self.buffer = nil }
-        return self.buffer
-    }
-
-    mutating func putBack(_ rest: ByteBuffer) {
-        self.buffer = rest.readableBytes > 0 ? rest : nil
     }
 }

@@ -181,3 +181,21 @@ def test_request_that_is_not_http(sluice, request_bytes):
     assert error["type"] == "invalid_request_error"
     assert error["code"] == "invalid_http"
     assert "not valid HTTP/1.1" in error["message"]
+
+
+def test_head_request_gets_a_head_only(sluice):
+    """A HEAD request is answered 405 with the length a GET would carry and no body, so the next request
+    on the same connection is read as a request (a body here would be taken for the next answer)."""
+    request = f"HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {policies.APP_KEY}\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", sluice.app_port), timeout=10) as connection:
+        connection.sendall(f"HEAD /v1/models {request}GET /v1/models {request}".encode())
+        reply = b""
+        while reply.count(b"\r\n\r\n") < 2 or not reply.rstrip().endswith(b"}"):
+            data = connection.recv(65536)
+            assert data, f"the connection closed after {reply!r}"
+            reply += data
+
+    head, _, rest = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 405 "), reply[:300]
+    assert b"content-length: " in head.lower() and b"allow: GET" in head
+    assert rest.startswith(b"HTTP/1.1 200 "), rest[:300]

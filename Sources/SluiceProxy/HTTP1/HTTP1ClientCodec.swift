@@ -28,31 +28,9 @@ final class HTTP1ClientCodec: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Requests
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch self.unwrapOutboundIn(data) {
-        case .head(let head):
-            self.awaiting.append(head.method == .HEAD)
-            let rule: HTTP1MessageWriter.BodyRule
-            switch head.method {
-            case .POST, .PUT, .PATCH: rule = .expected
-            case .TRACE: rule = .none
-            default: rule = .unlikely
-            }
-            self.writer.head(head.headers, rule: rule, version: head.version, context: context, promise: promise) {
-                buffer in
-                buffer.writeString(head.method.rawValue)
-                buffer.writeStaticString(" ")
-                buffer.writeString(head.uri)
-                if head.version == .http1_1 {
-                    buffer.writeStaticString(" HTTP/1.1\r\n")
-                } else {
-                    buffer.writeString(" HTTP/\(head.version.major).\(head.version.minor)\r\n")
-                }
-            }
-        case .body(let data):
-            self.writer.body(data, context: context, promise: promise)
-        case .end(let trailers):
-            self.writer.end(trailers, context: context, promise: promise)
-        }
+        let part = self.unwrapOutboundIn(data)
+        if case .head(let head) = part { self.awaiting.append(head.method == .HEAD) }
+        self.writer.write(part, context: context, promise: promise)
     }
 
     func flush(context: ChannelHandlerContext) {

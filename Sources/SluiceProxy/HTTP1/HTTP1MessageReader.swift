@@ -40,15 +40,6 @@ struct HTTP1MessageReader<Head: Equatable> {
         self.bytes.append(buffer)
     }
 
-    /// Whether a message is partly read (so the connection's end would cut it).
-    var isInsideMessage: Bool {
-        switch self.state {
-        case .head: !self.bytes.isEmpty
-        case .body: true
-        case .failed: false
-        }
-    }
-
     /// The next event, or nil when more bytes are needed. `readingHead` reads a head from the bytes (nil
     /// when it has not all arrived) and says how its body is framed.
     mutating func next(

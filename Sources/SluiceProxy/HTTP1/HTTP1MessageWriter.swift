@@ -33,9 +33,67 @@ struct HTTP1MessageWriter {
     private var heldPromise: EventLoopPromise<Void>?
     private(set) var isChunked = false
 
+    /// Writes a part of a request: its method says whether a body belongs to it.
+    mutating func write(_ part: HTTPClientRequestPart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?)
+    {
+        switch part {
+        case .head(let head):
+            let rule: BodyRule
+            switch head.method {
+            case .POST, .PUT, .PATCH: rule = .expected
+            case .TRACE: rule = .none
+            default: rule = .unlikely
+            }
+            self.head(head.headers, rule: rule, version: head.version, context: context, promise: promise) {
+                buffer in
+                buffer.writeString(head.method.rawValue)
+                buffer.writeStaticString(" ")
+                buffer.writeString(head.uri)
+                buffer.writeStaticString(" ")
+                Self.write(head.version, into: &buffer)
+                buffer.writeStaticString("\r\n")
+            }
+        case .body(let data):
+            self.body(data, context: context, promise: promise)
+        case .end(let trailers):
+            self.end(trailers, context: context, promise: promise)
+        }
+    }
+
+    /// Writes a part of an answer: its status says whether a body belongs to it.
+    mutating func write(
+        _ part: HTTPServerResponsePart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?
+    ) {
+        switch part {
+        case .head(let head):
+            let rule: BodyRule = head.status.mayHaveResponseBody ? .expected : .none
+            self.head(head.headers, rule: rule, version: head.version, context: context, promise: promise) {
+                buffer in
+                Self.write(head.version, into: &buffer)
+                buffer.writeStaticString(" ")
+                buffer.writeString(String(head.status.code))
+                buffer.writeStaticString(" ")
+                buffer.writeString(head.status.reasonPhrase)
+                buffer.writeStaticString("\r\n")
+            }
+        case .body(let data):
+            self.body(data, context: context, promise: promise)
+        case .end(let trailers):
+            self.end(trailers, context: context, promise: promise)
+        }
+    }
+
+    private static func write(_ version: HTTPVersion, into buffer: inout ByteBuffer) {
+        if version == .http1_1 {
+            buffer.writeStaticString("HTTP/1.1")
+        } else {
+            buffer.writeString("HTTP/\(version.major).\(version.minor)")
+        }
+    }
+
     /// Serialises a head: `startLine` writes the first line (with its CRLF), then the headers, with the
     /// framing headers made consistent.
-    mutating func head(
+    private mutating func head(
         _ headers: HTTPHeaders,
         rule: BodyRule,
         version: HTTPVersion,
@@ -103,7 +161,7 @@ struct HTTP1MessageWriter {
     }
 
     /// Adds body bytes: behind what is held when they are small, otherwise after it.
-    mutating func body(_ data: IOData, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+    private mutating func body(_ data: IOData, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         guard case .byteBuffer(var chunk) = data else {
             // A file region is never copied: what is held goes, then the region in its framing.
             self.writeHeld(context: context)
@@ -138,7 +196,9 @@ struct HTTP1MessageWriter {
     }
 
     /// Ends the message: the chunked terminator (with any trailers) joins what is held, and all of it goes.
-    mutating func end(_ trailers: HTTPHeaders?, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+    private mutating func end(
+        _ trailers: HTTPHeaders?, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?
+    ) {
         if self.isChunked {
             var buffer = self.held ?? context.channel.allocator.buffer(capacity: 8)
             self.held = nil

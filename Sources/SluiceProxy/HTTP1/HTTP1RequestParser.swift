@@ -17,9 +17,6 @@ struct HTTP1RequestParser {
         self.reader.append(buffer)
     }
 
-    /// Whether the connection's end would cut a request short (rather than fall between requests).
-    var isInsideRequest: Bool { self.reader.isInsideMessage }
-
     /// The next event, or nil when more bytes are needed.
     mutating func next() throws(HTTP1ParseError) -> Event? {
         try self.reader.next(readingHead: Self.readHead)

@@ -51,22 +51,7 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Answers
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch self.unwrapOutboundIn(data) {
-        case .head(let head):
-            self.writer.head(
-                head.headers,
-                rule: head.status.mayHaveResponseBody ? .expected : .none,
-                version: head.version,
-                context: context,
-                promise: promise
-            ) { buffer in
-                Self.writeStatusLine(head, into: &buffer)
-            }
-        case .body(let data):
-            self.writer.body(data, context: context, promise: promise)
-        case .end(let trailers):
-            self.writer.end(trailers, context: context, promise: promise)
-        }
+        self.writer.write(self.unwrapOutboundIn(data), context: context, promise: promise)
     }
 
     func flush(context: ChannelHandlerContext) {
@@ -82,17 +67,5 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.writer.drop(error: ChannelError.ioOnClosedChannel)
-    }
-
-    static func writeStatusLine(_ head: HTTPResponseHead, into buffer: inout ByteBuffer) {
-        if head.version == .http1_1 {
-            buffer.writeStaticString("HTTP/1.1 ")
-        } else {
-            buffer.writeString("HTTP/\(head.version.major).\(head.version.minor) ")
-        }
-        buffer.writeString(String(head.status.code))
-        buffer.writeStaticString(" ")
-        buffer.writeString(head.status.reasonPhrase)
-        buffer.writeStaticString("\r\n")
     }
 }

@@ -135,18 +135,6 @@ struct HTTP1RequestParserTests {
         #expect(throws: HTTP1ParseError(reason: "its request head is larger than 80 KiB")) { try parser.next() }
     }
 
-    @Test("whether the connection's end cut a request short")
-    func insideRequest() throws {
-        var parser = HTTP1RequestParser()
-        #expect(!parser.isInsideRequest)
-        parser.append(ByteBuffer(string: "POST / HTTP/1.1\r\ncontent-length: 3\r\n\r\nab"))
-        while try parser.next() != nil {}
-        #expect(parser.isInsideRequest)
-        parser.append(ByteBuffer(string: "c"))
-        while try parser.next() != nil {}
-        #expect(!parser.isInsideRequest)
-    }
-
     @Test("the codec hands on request parts, and a refusal once as an error")
     func codec() throws {
         let channel = EmbeddedChannel(handler: HTTP1ServerCodec())

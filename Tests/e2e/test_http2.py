@@ -161,3 +161,65 @@ def test_h2c_stream_is_relayed_chunk_by_chunk(sluice, provider, body_file):
         if curl.poll() is None:
             curl.kill()
             curl.wait()
+
+
+def _frame(kind: int, flags: int, stream: int, payload: bytes) -> bytes:
+    return len(payload).to_bytes(3, "big") + bytes([kind, flags]) + stream.to_bytes(4, "big") + payload
+
+
+def _literal(name: str, value: str) -> bytes:
+    """An HPACK literal field without indexing, with a new name, no Huffman coding (RFC 7541 §6.2.2)."""
+    def text(string: str) -> bytes:
+        raw = string.encode()
+        assert len(raw) < 127
+        return bytes([len(raw)]) + raw
+
+    return b"\x00" + text(name) + text(value)
+
+
+def test_malformed_h2_header_block_is_answered_400_naming_the_fault(sluice):
+    """A header block no HTTP/2 client library would send (curl and nghttp lowercase every name), written
+    by hand: the stream is answered 400 in OpenAI's envelope, and the connection goes on serving."""
+    import socket
+
+    block = b"".join(
+        _literal(name, value)
+        for name, value in [
+            (":method", "POST"), (":scheme", "http"), (":path", CHAT_PATH),
+            (":authority", "127.0.0.1"), ("Content-Type", "application/json"),
+        ]
+    )
+    models = b"".join(
+        _literal(name, value)
+        for name, value in [(":method", "GET"), (":scheme", "http"), (":path", "/v1/models"), (":authority", "x")]
+    )
+    with socket.create_connection(("127.0.0.1", sluice.app_port), timeout=TIMEOUT_SECONDS) as connection:
+        connection.sendall(
+            b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+            + _frame(0x4, 0, 0, b"")  # SETTINGS
+            + _frame(0x1, 0x4 | 0x1, 1, block)  # HEADERS, END_HEADERS | END_STREAM
+            + _frame(0x1, 0x4 | 0x1, 3, models)
+        )
+        received = b""
+        frames: list[tuple[int, int, int, bytes]] = []
+        def ended(wanted: int) -> bool:
+            return any(kind == 0x0 and stream == wanted and flags & 0x1 for kind, flags, stream, _ in frames)
+
+        while not (ended(1) and ended(3)):
+            chunk = connection.recv(65536)
+            assert chunk, f"the connection closed before streams 1 and 3 ended; frames: {frames}"
+            received += chunk
+            while len(received) >= 9 and len(received) >= 9 + int.from_bytes(received[:3], "big"):
+                length = int.from_bytes(received[:3], "big")
+                frames.append((received[3], received[4], int.from_bytes(received[5:9], "big") & 0x7FFFFFFF,
+                               received[9:9 + length]))
+                received = received[9 + length:]
+    headers = [payload for kind, _, stream, payload in frames if kind == 0x1 and stream == 1]
+    assert headers and headers[0][0] == 0x8C, "the answer's :status is not 400 (static table entry 12)"
+    body = b"".join(payload for kind, _, stream, payload in frames if kind == 0x0 and stream == 1)
+    error = json.loads(body)["error"]
+    assert error["code"] == "invalid_http"
+    assert 'field name "Content-Type" is not a lowercase token' in error["message"]
+    assert not any(kind == 0x3 and stream == 1 for kind, _, stream, _ in frames), "stream 1 was reset"
+    listed = b"".join(payload for kind, _, stream, payload in frames if kind == 0x0 and stream == 3)
+    assert json.loads(listed)["object"] == "list", "the next stream on the connection was not served"

@@ -86,6 +86,14 @@ extension SluiceError {
                 + "Check the client's request line, headers and body framing.")
     }
 
+    /// 400: an HTTP/2 request's header block is malformed (RFC 9113 §8.3); `problem` names the fault.
+    public static func invalidHTTP2(_ problem: String) -> SluiceError {
+        SluiceError(
+            code: .invalidHTTP,
+            message: "The request's HTTP/2 header block is malformed (\(problem)); this stream is refused. "
+                + "Check the client's pseudo-headers and header fields.")
+    }
+
     /// 413: the body is over `limit` bytes.
     public static func bodyTooLarge(limit: Int) -> SluiceError {
         SluiceError(

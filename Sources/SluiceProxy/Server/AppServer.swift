@@ -8,7 +8,7 @@ import NIOPosix
 ///
 /// Each accepted connection starts with an ``HTTPVersionSniffer``; HTTP/1.1 connections get an
 /// ``HTTP1ServerCodec`` and one ``RequestHandler``, HTTP/2 connections get NIO's HTTP/2 handler, a
-/// connection manager for graceful GOAWAY, and a ``RequestHandler`` per stream behind an HTTP/1 codec.
+/// connection manager for graceful GOAWAY, and a ``RequestHandler`` per stream behind an ``HTTP2StreamCodec``.
 enum AppServer {
     static func bind(
         host: String,
@@ -73,6 +73,9 @@ enum AppServer {
         connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: 256),
         ]
+        // HTTP2StreamCodec checks each request header block while it reads it; NIO's own check would walk
+        // every block again, and every answer block Sluice builds itself.
+        connection.headerBlockValidation = .disabled
         _ = try sync.configureHTTP2Pipeline(
             mode: .server,
             connectionConfiguration: connection,
@@ -81,8 +84,7 @@ enum AppServer {
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
                 let streamSync = stream.pipeline.syncOperations
-                try streamSync.addHandler(UnindexedResponseHeaders())
-                try streamSync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                try streamSync.addHandler(HTTP2StreamCodec())
                 try streamSync.addHandler(RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/2"))
             }
         }

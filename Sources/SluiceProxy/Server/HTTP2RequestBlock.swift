@@ -1,0 +1,159 @@
+import NIOHPACK
+import NIOHTTP1
+
+/// What is wrong with an app's HTTP/2 header block, in words for the 400 the app is told.
+struct HTTP2HeaderError: Error, Equatable, CustomStringConvertible {
+    let reason: String
+    var description: String { self.reason }
+}
+
+/// Reads an app's HTTP/2 request header block (RFC 9113 §8.3) into the HTTP/1-style head that
+/// ``RequestHandler`` serves, checking in the same pass what NIO's header-block validation checked:
+/// known pseudo-headers, each once and before every regular field, the mandatory ones present, lowercase
+/// token names, values free of the bytes that could split an HTTP/1.1 message, no connection-specific
+/// fields. One walk over the fields instead of NIO's validation walk plus its conversion's four
+/// pseudo-header searches. Pure: no I/O.
+enum HTTP2RequestBlock {
+    /// The request head of a stream's first header block; `endStream` says the block ends the stream (a
+    /// request without a body).
+    static func requestHead(_ block: HPACKHeaders, endStream: Bool) throws(HTTP2HeaderError) -> HTTPRequestHead {
+        var method: String?
+        var path: String?
+        var scheme: String?
+        var authority: String?
+        var regular: [(String, String)] = []
+        regular.reserveCapacity(block.count)
+        var hasHost = false
+        var hasContentLength = false
+        for (name, value, _) in block {
+            if name.utf8.first == UInt8(ascii: ":") {
+                guard regular.isEmpty else { throw HTTP2HeaderError(reason: "pseudo-header \(name) after a regular field") }
+                guard Self.isPseudoHeaderValue(value) else {
+                    throw HTTP2HeaderError(reason: "pseudo-header \(name) has a space or control character in its value")
+                }
+                switch name {
+                case ":method": try Self.set(&method, value, name)
+                case ":path": try Self.set(&path, value, name)
+                case ":scheme": try Self.set(&scheme, value, name)
+                case ":authority": try Self.set(&authority, value, name)
+                default: throw HTTP2HeaderError(reason: "unknown pseudo-header \(name)")
+                }
+                continue
+            }
+            try Self.checkRegularField(name: name, value: value)
+            switch name {
+            case "te" where value != "trailers":
+                throw HTTP2HeaderError(reason: "te may only be \"trailers\" in HTTP/2")
+            case "host": hasHost = true
+            case "content-length": hasContentLength = true
+            default: break
+            }
+            regular.append((name, value))
+        }
+        guard let method else { throw HTTP2HeaderError(reason: "no :method pseudo-header") }
+        guard let path else { throw HTTP2HeaderError(reason: "no :path pseudo-header") }
+        guard !path.isEmpty else { throw HTTP2HeaderError(reason: "empty :path pseudo-header") }
+        guard scheme != nil else { throw HTTP2HeaderError(reason: "no :scheme pseudo-header") }
+
+        // The head NIO's HTTP/2-to-HTTP/1 codec gave: `host` from `:authority`, and the framing an HTTP/1
+        // reader expects of a request that may carry a body.
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(regular.count + 2)
+        if !hasHost, let authority { fields.append(("host", authority)) }
+        let httpMethod = HTTPMethod(rawValue: method)
+        switch httpMethod {
+        case .GET, .HEAD, .DELETE, .CONNECT, .TRACE:
+            break
+        default:
+            if !hasContentLength { fields.append(endStream ? ("content-length", "0") : ("transfer-encoding", "chunked")) }
+        }
+        fields.append(contentsOf: regular)
+        return HTTPRequestHead(
+            version: HTTPVersion(major: 2, minor: 0), method: httpMethod, uri: path, headers: HTTPHeaders(fields))
+    }
+
+    /// A trailer block (the second header block of a stream, which must end it): regular fields only.
+    static func trailers(_ block: HPACKHeaders) throws(HTTP2HeaderError) -> HTTPHeaders {
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(block.count)
+        for (name, value, _) in block {
+            guard name.utf8.first != UInt8(ascii: ":") else {
+                throw HTTP2HeaderError(reason: "pseudo-header \(name) in trailers")
+            }
+            try Self.checkRegularField(name: name, value: value)
+            fields.append((name, value))
+        }
+        return HTTPHeaders(fields)
+    }
+
+    private static func set(_ slot: inout String?, _ value: String, _ name: String) throws(HTTP2HeaderError) {
+        guard slot == nil else { throw HTTP2HeaderError(reason: "pseudo-header \(name) given twice") }
+        slot = value
+    }
+
+    /// RFC 9113 §8.2: a name is a lowercase token; a value has no NUL, CR or LF (they would end the field
+    /// early once the request is written as HTTP/1.1); connection-specific fields are not HTTP/2.
+    private static func checkRegularField(name: String, value: String) throws(HTTP2HeaderError) {
+        guard !name.isEmpty, name.utf8.allSatisfy({ HTTP1Syntax.isTokenByte($0) && !($0 >= 0x41 && $0 <= 0x5A) })
+        else { throw HTTP2HeaderError(reason: "field name \"\(name)\" is not a lowercase token") }
+        guard !value.utf8.contains(where: { $0 == 0x00 || $0 == 0x0A || $0 == 0x0D }) else {
+            throw HTTP2HeaderError(reason: "field \(name) has a NUL, CR or LF in its value")
+        }
+        switch name {
+        case "connection", "transfer-encoding", "proxy-connection", "keep-alive", "upgrade":
+            throw HTTP2HeaderError(reason: "connection-specific field \(name) is not allowed in HTTP/2")
+        default:
+            return
+        }
+    }
+
+    /// No pseudo-header's grammar admits a space or a control character (`:path` becomes an HTTP/1.1
+    /// request target).
+    private static func isPseudoHeaderValue(_ value: String) -> Bool {
+        !value.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F })
+    }
+}
+
+/// Writes an HTTP/1-style answer head or trailers as an HTTP/2 header block.
+enum HTTP2ResponseBlock {
+    /// `:status` first, then the fields with lowercase names and the connection-specific ones dropped.
+    ///
+    /// Every field is a literal that is not indexed: an answer relays twenty-odd provider headers (rate
+    /// limits, request ids, timings), most different on every answer, so indexing them buys little on a
+    /// loopback hop and costs a search and growth of the connection's dynamic table per field (measured at
+    /// about 5 % of Sluice's CPU per HTTP/2 request). `:status` is indexable: the common codes are whole
+    /// entries of the static table, one byte each.
+    static func response(_ head: HTTPResponseHead) -> HPACKHeaders {
+        var block = HPACKHeaders()
+        block.reserveCapacity(head.headers.count + 1)
+        block.add(name: ":status", value: String(head.status.code), indexing: .indexable)
+        Self.appendFields(head.headers, to: &block)
+        return block
+    }
+
+    /// Trailers: the fields alone.
+    static func trailers(_ headers: HTTPHeaders) -> HPACKHeaders {
+        var block = HPACKHeaders()
+        block.reserveCapacity(headers.count)
+        Self.appendFields(headers, to: &block)
+        return block
+    }
+
+    private static func appendFields(_ headers: HTTPHeaders, to block: inout HPACKHeaders) {
+        // Fields a `connection` header names are hop-by-hop too (RFC 9110 §7.6.1). Sluice's own answers
+        // never carry one on HTTP/2, so the list is almost always empty.
+        let named = headers[canonicalForm: "connection"].map { $0.lowercased() }
+        for (name, value) in headers {
+            // Names from an HTTP/1.1 provider may be capitalised; most arrive lowercase and are kept as
+            // they are, without a copy.
+            let lowercase = name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
+            switch lowercase {
+            case "connection", "transfer-encoding", "proxy-connection", "keep-alive", "upgrade":
+                continue
+            default:
+                if !named.isEmpty, named.contains(lowercase) { continue }
+                block.add(name: lowercase, value: value, indexing: .nonIndexable)
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import NIOCore
+import NIOEmbedded
+import NIOHPACK
+import NIOHTTP1
+import NIOHTTP2
+import Testing
+
+@testable import SluiceProxy
+
+@Suite("HTTP/2 request header blocks: read into a request head, malformed ones refused by name")
+struct HTTP2RequestBlockTests {
+    private static func block(_ fields: [(String, String)]) -> HPACKHeaders { HPACKHeaders(fields) }
+
+    private static let chat: [(String, String)] = [
+        (":method", "POST"), (":scheme", "http"), (":authority", "127.0.0.1:8080"), (":path", "/v1/chat/completions"),
+        ("content-type", "application/json"), ("content-length", "42"), ("authorization", "Bearer app"),
+    ]
+
+    @Test("a chat request: method, target, version 2, host from :authority, fields in order")
+    func readsRequest() throws {
+        let head = try HTTP2RequestBlock.requestHead(Self.block(Self.chat), endStream: false)
+        #expect(head.method == .POST)
+        #expect(head.uri == "/v1/chat/completions")
+        #expect(head.version == HTTPVersion(major: 2, minor: 0))
+        #expect(head.headers.map(\.name) == ["host", "content-type", "content-length", "authorization"])
+        #expect(head.headers["host"] == ["127.0.0.1:8080"])
+    }
+
+    @Test("framing an HTTP/1 reader expects: chunked when a body follows, length 0 when none, none for GET")
+    func addsFraming() throws {
+        let noLength = Self.chat.filter { $0.0 != "content-length" }
+        let streamed = try HTTP2RequestBlock.requestHead(Self.block(noLength), endStream: false)
+        #expect(streamed.headers["transfer-encoding"] == ["chunked"])
+        #expect(streamed.headers["content-length"].isEmpty)
+        let empty = try HTTP2RequestBlock.requestHead(Self.block(noLength), endStream: true)
+        #expect(empty.headers["content-length"] == ["0"])
+        #expect(empty.headers["transfer-encoding"].isEmpty)
+        let get = try HTTP2RequestBlock.requestHead(
+            Self.block([(":method", "GET"), (":scheme", "http"), (":path", "/v1/models"), ("host", "sluice")]),
+            endStream: true)
+        #expect(get.method == .GET)
+        #expect(get.headers.map(\.name) == ["host"])
+        #expect(get.headers["host"] == ["sluice"])
+    }
+
+    /// A malformed block and the cause it is refused for.
+    private static let refusals: [([(String, String)], String)] = [
+        ([(":scheme", "http"), (":path", "/")], "no :method pseudo-header"),
+        ([(":method", "GET"), (":scheme", "http")], "no :path pseudo-header"),
+        ([(":method", "GET"), (":path", "/")], "no :scheme pseudo-header"),
+        ([(":method", "GET"), (":scheme", "http"), (":path", "")], "empty :path pseudo-header"),
+        ([(":method", "GET"), (":path", "/"), (":path", "/x"), (":scheme", "http")], "pseudo-header :path given twice"),
+        ([(":method", "GET"), (":status", "200")], "unknown pseudo-header :status"),
+        ([(":method", "GET"), ("accept", "*/*"), (":path", "/")], "pseudo-header :path after a regular field"),
+        ([(":method", "GET"), (":path", "/a b")], "pseudo-header :path has a space or control character in its value"),
+        ([(":method", "GET"), (":scheme", "http"), (":path", "/"), ("Accept", "*/*")], "field name \"Accept\" is not a lowercase token"),
+        ([(":method", "GET"), (":scheme", "http"), (":path", "/"), ("x y", "1")], "field name \"x y\" is not a lowercase token"),
+        ([(":method", "GET"), (":scheme", "http"), (":path", "/"), ("x-a", "1\r\nx-b: 2")], "field x-a has a NUL, CR or LF in its value"),
+        ([(":method", "GET"), (":scheme", "http"), (":path", "/"), ("connection", "close")], "connection-specific field connection is not allowed in HTTP/2"),
+        ([(":method", "POST"), (":scheme", "http"), (":path", "/"), ("transfer-encoding", "chunked")], "connection-specific field transfer-encoding is not allowed in HTTP/2"),
+        ([(":method", "GET"), (":scheme", "http"), (":path", "/"), ("te", "gzip")], "te may only be \"trailers\" in HTTP/2"),
+    ]
+
+    @Test("each malformed block is refused with its cause", arguments: Self.refusals)
+    func refuses(refusal: ([(String, String)], String)) {
+        let (fields, reason) = refusal
+        #expect(throws: HTTP2HeaderError(reason: reason)) {
+            try HTTP2RequestBlock.requestHead(Self.block(fields), endStream: true)
+        }
+    }
+
+    @Test("te: trailers is allowed")
+    func allowsTETrailers() throws {
+        let head = try HTTP2RequestBlock.requestHead(Self.block(Self.chat + [("te", "trailers")]), endStream: false)
+        #expect(head.headers["te"] == ["trailers"])
+    }
+
+    @Test("trailers: regular fields only")
+    func readsTrailers() throws {
+        #expect(try HTTP2RequestBlock.trailers(Self.block([("x-checksum", "1")])).map(\.name) == ["x-checksum"])
+        #expect(throws: HTTP2HeaderError(reason: "pseudo-header :path in trailers")) {
+            try HTTP2RequestBlock.trailers(Self.block([(":path", "/")]))
+        }
+    }
+
+    @Test("an answer head: :status first and indexable, names lowercased, hop-by-hop fields dropped, literals")
+    func writesResponse() {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "x-ratelimit-remaining-requests", value: "59")
+        headers.add(name: "Connection", value: "x-hop")
+        headers.add(name: "x-hop", value: "1")
+        headers.add(name: "Transfer-Encoding", value: "chunked")
+        headers.add(name: "keep-alive", value: "timeout=5")
+        let block = HTTP2ResponseBlock.response(HTTPResponseHead(version: .http1_1, status: .tooManyRequests, headers: headers))
+        #expect(block.map(\.name) == [":status", "content-type", "x-ratelimit-remaining-requests"])
+        #expect(block.map(\.value) == ["429", "application/json", "59"])
+        #expect(block.map(\.indexable) == [.indexable, .nonIndexable, .nonIndexable])
+    }
+}
+
+@Suite("HTTP/2 stream codec: frames to request parts and answer parts to frames")
+struct HTTP2StreamCodecTests {
+    private static let request = HPACKHeaders([
+        (":method", "POST"), (":scheme", "http"), (":path", "/v1/chat/completions"), ("content-length", "2"),
+    ])
+
+    @Test("HEADERS, DATA and the end of the stream become head, body and end")
+    func readsStream() throws {
+        let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
+        try channel.writeInbound(HTTP2Frame.FramePayload.headers(.init(headers: Self.request)))
+        try channel.writeInbound(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(ByteBuffer(string: "{")))))
+        try channel.writeInbound(
+            HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(ByteBuffer(string: "}")), endStream: true)))
+        guard case .head(let head) = try channel.readInbound(as: HTTPServerRequestPart.self) else {
+            Issue.record("no head")
+            return
+        }
+        #expect(head.uri == "/v1/chat/completions")
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .body(ByteBuffer(string: "{")))
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .body(ByteBuffer(string: "}")))
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .end(nil))
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)
+        _ = try channel.finish()
+    }
+
+    @Test("a HEADERS frame that ends the stream is head and end; an empty final DATA frame is end alone")
+    func readsBodilessAndEmptyEnd() throws {
+        let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
+        try channel.writeInbound(HTTP2Frame.FramePayload.headers(.init(headers: Self.request, endStream: true)))
+        guard case .head = try channel.readInbound(as: HTTPServerRequestPart.self) else {
+            Issue.record("no head")
+            return
+        }
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == .end(nil))
+
+        let second = EmbeddedChannel(handler: HTTP2StreamCodec())
+        try second.writeInbound(HTTP2Frame.FramePayload.headers(.init(headers: Self.request)))
+        try second.writeInbound(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(ByteBuffer()), endStream: true)))
+        _ = try second.readInbound(as: HTTPServerRequestPart.self)
+        #expect(try second.readInbound(as: HTTPServerRequestPart.self) == .end(nil))
+        #expect(try second.readInbound(as: HTTPServerRequestPart.self) == nil)
+        _ = try channel.finish()
+        _ = try second.finish()
+    }
+
+    @Test("trailers end the request; a second block that does not end the stream resets it")
+    func readsTrailers() throws {
+        let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
+        try channel.writeInbound(HTTP2Frame.FramePayload.headers(.init(headers: Self.request)))
+        try channel.writeInbound(
+            HTTP2Frame.FramePayload.headers(.init(headers: HPACKHeaders([("x-sum", "1")]), endStream: true)))
+        _ = try channel.readInbound(as: HTTPServerRequestPart.self)
+        guard case .end(let trailers?) = try channel.readInbound(as: HTTPServerRequestPart.self) else {
+            Issue.record("no trailers")
+            return
+        }
+        #expect(trailers["x-sum"] == ["1"])
+
+        let bad = EmbeddedChannel(handler: HTTP2StreamCodec())
+        try bad.writeInbound(HTTP2Frame.FramePayload.headers(.init(headers: Self.request)))
+        _ = try bad.readInbound(as: HTTPServerRequestPart.self)
+        try bad.writeInbound(HTTP2Frame.FramePayload.headers(.init(headers: HPACKHeaders([("x-sum", "1")]))))
+        #expect(try bad.readInbound(as: HTTPServerRequestPart.self) == nil)
+        #expect(!bad.isActive)
+        _ = try channel.finish()
+    }
+
+    @Test("a malformed request is answered 400 in OpenAI's envelope naming the fault; the handler sees nothing")
+    func refusesMalformed() throws {
+        let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
+        let block = HPACKHeaders([(":method", "POST"), (":scheme", "http"), (":path", "/v1/chat/completions"), ("Bad", "1")])
+        try channel.writeInbound(HTTP2Frame.FramePayload.headers(.init(headers: block)))
+        try channel.writeInbound(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(ByteBuffer(string: "{}")), endStream: true)))
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)
+
+        guard case .headers(let answer) = try channel.readOutbound(as: HTTP2Frame.FramePayload.self),
+            case .data(let data) = try channel.readOutbound(as: HTTP2Frame.FramePayload.self),
+            case .byteBuffer(let body) = data.data
+        else {
+            Issue.record("no 400 answer written")
+            return
+        }
+        #expect(answer.headers[":status"] == ["400"])
+        #expect(answer.headers["content-type"] == ["application/json"])
+        #expect(answer.headers["content-length"] == [String(body.readableBytes)])
+        #expect(data.endStream)
+        let text = String(buffer: body)
+        #expect(text.contains("\"code\":\"invalid_http\""))
+        #expect(text.contains("HTTP/2 header block is malformed (field name \\\"Bad\\\" is not a lowercase token)"))
+        _ = try channel.finish()
+    }
+
+    @Test("an answer is written as HEADERS, DATA and an empty DATA that ends the stream, or trailers")
+    func writesAnswer() throws {
+        let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/event-stream")
+        try channel.writeOutbound(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)))
+        try channel.writeOutbound(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: "data: {}\n\n"))))
+        try channel.writeOutbound(HTTPServerResponsePart.end(nil))
+        guard case .headers(let head) = try channel.readOutbound(as: HTTP2Frame.FramePayload.self) else {
+            Issue.record("no HEADERS")
+            return
+        }
+        #expect(head.headers.map(\.name) == [":status", "content-type"])
+        #expect(!head.endStream)
+        guard case .data(let body) = try channel.readOutbound(as: HTTP2Frame.FramePayload.self),
+            case .data(let end) = try channel.readOutbound(as: HTTP2Frame.FramePayload.self)
+        else {
+            Issue.record("no DATA")
+            return
+        }
+        #expect(body.data == .byteBuffer(ByteBuffer(string: "data: {}\n\n")))
+        #expect(!body.endStream)
+        #expect(end.endStream)
+        #expect(end.data.readableBytes == 0)
+
+        var trailers = HTTPHeaders()
+        trailers.add(name: "X-Done", value: "1")
+        try channel.writeOutbound(HTTPServerResponsePart.end(trailers))
+        guard case .headers(let block) = try channel.readOutbound(as: HTTP2Frame.FramePayload.self) else {
+            Issue.record("no trailers")
+            return
+        }
+        #expect(block.endStream)
+        #expect(block.headers.map(\.name) == ["x-done"])
+        _ = try channel.finish()
+    }
+}

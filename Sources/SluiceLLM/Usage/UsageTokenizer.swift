@@ -65,25 +65,27 @@ struct UsageTokenizer {
                 lexical = .string
                 index += 1
             case .key:
-                while index < end {
-                    let byte = buffer[index]
-                    index += 1
-                    if byte == UInt8(ascii: "\"") {
-                        lexical = .structure
-                        endKey()
-                        break
-                    }
-                    if byte == UInt8(ascii: "\\") {
-                        // No usage key is written with escapes; an escaped key never matches.
-                        keyUnmatchable = true
-                        lexical = .keyEscape
-                        break
-                    }
-                    if key.count < UsagePaths.maxKeyLength {
-                        key.append(byte)
+                // The key's bytes up to its closing quote (or an escape, or the chunk's end) go in at once.
+                let stop =
+                    ByteSearch.firstIndex(
+                        of: UInt8(ascii: "\""), or: UInt8(ascii: "\\"), in: buffer, from: index, to: end) ?? end
+                if !keyUnmatchable {
+                    if key.count + (stop - index) <= UsagePaths.maxKeyLength {
+                        key.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<stop]))
                     } else {
                         keyUnmatchable = true
                     }
+                }
+                index = stop
+                guard stop < end else { break }
+                index += 1
+                if buffer[stop] == UInt8(ascii: "\"") {
+                    lexical = .structure
+                    endKey()
+                } else {
+                    // No usage key is written with escapes; an escaped key never matches.
+                    keyUnmatchable = true
+                    lexical = .keyEscape
                 }
             case .keyEscape:
                 lexical = .key
@@ -119,8 +121,11 @@ struct UsageTokenizer {
                     }
                 }
             case .structure:
-                structure(buffer[index])
+                // Pretty-printed answers are mostly indentation between the fields that matter.
+                let byte = buffer[index]
                 index += 1
+                if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") { continue }
+                structure(byte)
             }
         }
     }

@@ -164,8 +164,9 @@ enum HTTP1Syntax {
 
     /// Whether the last coding of a `transfer-encoding` value is `chunked`.
     static func endsInChunked(_ value: String) -> Bool {
-        let last = value.split(separator: ",").last.map { String($0).trimmingCharacters(in: " \t") } ?? ""
-        return HTTP1MessageWriter.equalsLowercase(last, "chunked")
+        var last = false
+        Self.forEachListItem(value) { last = Self.equalsLowercase($0, "chunked") }
+        return last
     }
 
     /// Whether the connection stays open after a message with `headers` (RFC 9112 §9.3), as NIO's
@@ -175,11 +176,10 @@ enum HTTP1Syntax {
         var keeps: Bool?
         for (name, value) in headers
         where name.utf8.count == 10 && HTTP1MessageWriter.equalsLowercase(name, "connection") {
-            for word in value.split(separator: ",") {
-                let token = String(word).trimmingCharacters(in: " \t")
-                if HTTP1MessageWriter.equalsLowercase(token, "close") {
+            Self.forEachListItem(value) { item in
+                if Self.equalsLowercase(item, "close") {
                     keeps = false
-                } else if HTTP1MessageWriter.equalsLowercase(token, "keep-alive") {
+                } else if Self.equalsLowercase(item, "keep-alive") {
                     keeps = keeps == nil ? true : false
                 }
             }
@@ -187,17 +187,40 @@ enum HTTP1Syntax {
         return keeps ?? (version.major == 1 && version.minor >= 1)
     }
 
+    /// Each item of a comma-separated field value (RFC 9110 §5.6.1), without the spaces and tabs around
+    /// it, as UTF-8 bytes: no array of parts and no string per part.
+    static func forEachListItem(_ value: String, _ body: (UnsafeRawBufferPointer) -> Void) {
+        var value = value
+        value.withUTF8 { bytes in
+            let raw = UnsafeRawBufferPointer(bytes)
+            var start = 0
+            while start <= raw.count {
+                var end = start
+                while end < raw.count, raw[end] != UInt8(ascii: ",") { end += 1 }
+                var first = start
+                var last = end
+                while first < last, raw[first] == 0x20 || raw[first] == 0x09 { first += 1 }
+                while last > first, raw[last - 1] == 0x20 || raw[last - 1] == 0x09 { last -= 1 }
+                // Empty elements are ignored, as §5.6.1 asks of a recipient.
+                if first < last { body(UnsafeRawBufferPointer(rebasing: raw[first..<last])) }
+                start = end + 1
+            }
+        }
+    }
+
+    /// Whether `bytes` equal the lowercase ASCII `lowercase`, ignoring ASCII case.
+    static func equalsLowercase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = UnsafeRawBufferPointer(start: lowercase.utf8Start, count: bytes.count)
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != expected[index] { return false }
+        }
+        return true
+    }
+
     /// The start of a line as quoted text, for an error message.
     static func quoted(_ line: ByteBuffer) -> String {
         String(decoding: line.readableBytesView.prefix(40), as: UTF8.self).debugDescription
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in characters: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, characters.contains(first) { text = text.dropFirst() }
-        while let last = text.last, characters.contains(last) { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -11,6 +11,8 @@ struct HTTP1RequestParser {
     typealias Event = HTTP1MessageReader<HTTPRequestHead>.Event
 
     private var reader = HTTP1MessageReader<HTTPRequestHead>()
+    /// The connection's repeated header strings and request targets, made once.
+    private let strings = HTTP1FieldStrings()
 
     /// Adds bytes read from the connection.
     mutating func append(_ buffer: ByteBuffer) {
@@ -19,12 +21,14 @@ struct HTTP1RequestParser {
 
     /// The next event, or nil when more bytes are needed.
     mutating func next() throws(HTTP1ParseError) -> Event? {
-        try self.reader.next(readingHead: Self.readHead)
+        try self.reader.next { [strings] buffer throws(HTTP1ParseError) in
+            try Self.readHead(&buffer, strings: strings)
+        }
     }
 
     /// A head and its body's framing, once all of it has arrived.
     private static func readHead(
-        _ buffer: inout ByteBuffer
+        _ buffer: inout ByteBuffer, strings: HTTP1FieldStrings
     ) throws(HTTP1ParseError) -> (HTTPRequestHead, HTTP1BodyReader.Framing)? {
         // Empty lines before a request line are ignored (RFC 9112 §2.2): some clients end a body with one.
         while let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), byte == 0x0D || byte == 0x0A {
@@ -35,7 +39,7 @@ struct HTTP1RequestParser {
                 &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "request head")
         else { return nil }
         var fields = HTTP1Syntax.FramingFields()
-        let head = try Self.parseHead(&section, lines: lines, framing: &fields)
+        let head = try Self.parseHead(&section, lines: lines, framing: &fields, strings: strings)
         return (head, try Self.framing(fields))
     }
 
@@ -60,7 +64,7 @@ struct HTTP1RequestParser {
 
     /// `method SP request-target SP HTTP/1.x`, then the header fields.
     private static func parseHead(
-        _ section: inout ByteBuffer, lines: Int, framing: inout HTTP1Syntax.FramingFields
+        _ section: inout ByteBuffer, lines: Int, framing: inout HTTP1Syntax.FramingFields, strings: HTTP1FieldStrings
     ) throws(HTTP1ParseError) -> HTTPRequestHead {
         guard let requestLine = try HTTP1Syntax.takeLine(&section, limit: section.readableBytes, what: "request line"),
             requestLine.readableBytes > 0
@@ -80,7 +84,7 @@ struct HTTP1RequestParser {
             guard !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
             return (
                 String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<space]), as: UTF8.self),
-                String(decoding: UnsafeRawBufferPointer(rebasing: target), as: UTF8.self),
+                strings.string(UnsafeRawBufferPointer(rebasing: target)),
                 bytes[bytes.count - 1]
             )
         }
@@ -92,7 +96,7 @@ struct HTTP1RequestParser {
             version: minor == 0x31 ? .http1_1 : .http1_0,
             method: HTTPMethod(rawValue: method),
             uri: target,
-            headers: try HTTP1Syntax.parseFields(&section, count: lines - 1, framing: &framing)
+            headers: try HTTP1Syntax.parseFields(&section, count: lines - 1, framing: &framing, strings: strings)
         )
     }
 }

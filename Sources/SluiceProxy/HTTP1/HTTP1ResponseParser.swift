@@ -15,6 +15,8 @@ struct HTTP1ResponseParser {
     typealias Ending = HTTP1MessageReader<HTTPResponseHead>.Ending
 
     private var reader = HTTP1MessageReader<HTTPResponseHead>()
+    /// The connection's repeated header strings, made once.
+    private let strings = HTTP1FieldStrings()
 
     /// Adds bytes read from the connection.
     mutating func append(_ buffer: ByteBuffer) {
@@ -24,8 +26,8 @@ struct HTTP1ResponseParser {
     /// The next event, or nil when more bytes are needed. `respondingToHEAD` says whether the response
     /// being read answers a `HEAD` request (its head carries no body).
     mutating func next(respondingToHEAD: Bool) throws(HTTP1ParseError) -> Event? {
-        try self.reader.next { buffer throws(HTTP1ParseError) in
-            try Self.readHead(&buffer, respondingToHEAD: respondingToHEAD)
+        try self.reader.next { [strings] buffer throws(HTTP1ParseError) in
+            try Self.readHead(&buffer, respondingToHEAD: respondingToHEAD, strings: strings)
         }
     }
 
@@ -36,7 +38,7 @@ struct HTTP1ResponseParser {
 
     /// The final head and its body's framing, once all of it has arrived; interim 1xx heads are dropped.
     private static func readHead(
-        _ buffer: inout ByteBuffer, respondingToHEAD: Bool
+        _ buffer: inout ByteBuffer, respondingToHEAD: Bool, strings: HTTP1FieldStrings
     ) throws(HTTP1ParseError) -> (HTTPResponseHead, HTTP1BodyReader.Framing)? {
         while true {
             guard
@@ -44,7 +46,7 @@ struct HTTP1ResponseParser {
                     &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "response head")
             else { return nil }
             var fields = HTTP1Syntax.FramingFields()
-            let head = try Self.parseHead(&section, lines: lines, framing: &fields)
+            let head = try Self.parseHead(&section, lines: lines, framing: &fields, strings: strings)
             let code = head.status.code
             if code >= 100 && code < 200 && code != 101 {
                 continue  // interim: the final head follows
@@ -70,7 +72,7 @@ struct HTTP1ResponseParser {
 
     /// `HTTP/1.x SP 3DIGIT [SP reason]`, then the header fields.
     private static func parseHead(
-        _ section: inout ByteBuffer, lines: Int, framing: inout HTTP1Syntax.FramingFields
+        _ section: inout ByteBuffer, lines: Int, framing: inout HTTP1Syntax.FramingFields, strings: HTTP1FieldStrings
     ) throws(HTTP1ParseError) -> HTTPResponseHead {
         guard let statusLine = try HTTP1Syntax.takeLine(&section, limit: section.readableBytes, what: "response line"),
             statusLine.readableBytes > 0
@@ -93,7 +95,7 @@ struct HTTP1ResponseParser {
         return HTTPResponseHead(
             version: minor == 0x31 ? .http1_1 : .http1_0,
             status: HTTPResponseStatus(statusCode: code),
-            headers: try HTTP1Syntax.parseFields(&section, count: lines - 1, framing: &framing)
+            headers: try HTTP1Syntax.parseFields(&section, count: lines - 1, framing: &framing, strings: strings)
         )
     }
 }

@@ -74,7 +74,7 @@ enum HTTP1Syntax {
     /// control character but tab. A folded line (one that starts with a space) is refused, as RFC 9112 §5.2
     /// allows.
     static func parseFields(
-        _ section: inout ByteBuffer, count: Int, framing: inout FramingFields
+        _ section: inout ByteBuffer, count: Int, framing: inout FramingFields, strings: HTTP1FieldStrings? = nil
     ) throws(HTTP1ParseError) -> HTTPHeaders {
         var fields: [(String, String)] = []
         fields.reserveCapacity(count)
@@ -93,10 +93,12 @@ enum HTTP1Syntax {
                     let byte = bytes[index]
                     if (byte < 0x20 && byte != 0x09) || byte == 0x7F { return nil }
                 }
-                return (
-                    String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self),
-                    String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-                )
+                let name = UnsafeRawBufferPointer(rebasing: bytes[..<colon])
+                let value = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                guard let strings else {
+                    return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+                }
+                return (strings.string(name), strings.string(value))
             }
             guard let field else {
                 throw HTTP1ParseError(reason: "a header line is not 'name: value' (\(Self.quoted(line)))")

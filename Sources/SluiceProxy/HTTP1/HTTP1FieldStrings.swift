@@ -1,0 +1,54 @@
+/// The strings a connection's heads repeat, made once: the parsers' header names and values, and request
+/// targets.
+///
+/// A keep-alive connection sends the same fields on every message: an SDK's `authorization`,
+/// `user-agent` and `x-stainless-*` headers; a provider's `content-type`, `date` and a dozen
+/// `x-ratelimit-*` names. Swift stores text of up to 15 bytes inside the `String` itself, but each longer
+/// one costs an allocation: ten per proxied chat request in a profile. This cache hands back the `String`
+/// made last time when the bytes are the same.
+///
+/// Direct-mapped by length and end bytes, 64 slots: no probing, and a miss simply replaces the slot.
+/// One per parser, so per connection and per event loop: no locks.
+final class HTTP1FieldStrings {
+    private static let slots = 64
+    /// Longer text is rare in a head and would only churn the slots.
+    private static let longest = 256
+    private var cache = [String](repeating: "", count: HTTP1FieldStrings.slots)
+
+    /// `bytes` as a string: the cached one when it holds these bytes.
+    func string(_ bytes: UnsafeRawBufferPointer) -> String {
+        let count = bytes.count
+        // Small strings are stored inline (no allocation to save); long ones are not worth a slot.
+        guard count > 15, count <= Self.longest else { return String(decoding: bytes, as: UTF8.self) }
+        let head = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        let tail = bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        var mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
+        mixed ^= mixed >> 29
+        let slot = Int(truncatingIfNeeded: mixed) & (Self.slots - 1)
+        if self.cache[slot].utf8.count == count,
+            self.cache[slot].withUTF8({ Self.equal(UnsafeRawBufferPointer($0), bytes) })
+        {
+            return self.cache[slot]
+        }
+        let made = String(decoding: bytes, as: UTF8.self)
+        self.cache[slot] = made
+        return made
+    }
+
+    /// Whether two buffers of the same length (at least 8 bytes) hold the same bytes, a word at a time.
+    private static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        let count = a.count
+        var offset = 0
+        while offset + 8 <= count {
+            if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            {
+                return false
+            }
+            offset += 8
+        }
+        // The last (overlapping) word covers what is left.
+        return a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    }
+}

@@ -1,0 +1,55 @@
+import Testing
+
+@testable import SluiceProxy
+
+@Suite("HTTP/1.1 field strings: made once per connection, always the bytes given")
+struct HTTP1FieldStringsTests {
+    private static func string(_ text: String, from cache: HTTP1FieldStrings) -> String {
+        Array(text.utf8).withUnsafeBytes { cache.string($0) }
+    }
+
+    @Test("short, long and over-long text all come back as given, cached or not")
+    func givesTheBytes() {
+        let cache = HTTP1FieldStrings()
+        for text in ["", "a", "content-length", "x-ratelimit-remaining-requests", String(repeating: "x", count: 300)] {
+            #expect(Self.string(text, from: cache) == text)
+            #expect(Self.string(text, from: cache) == text)
+        }
+    }
+
+    @Test("a repeated long value is the same string: no new storage")
+    func reusesStorage() {
+        let cache = HTTP1FieldStrings()
+        var first = Self.string("Bearer sk-app-key-0123456789", from: cache)
+        var second = Self.string("Bearer sk-app-key-0123456789", from: cache)
+        let firstStart = first.withUTF8 { $0.baseAddress }
+        let secondStart = second.withUTF8 { $0.baseAddress }
+        #expect(firstStart == secondStart)
+    }
+
+    @Test("texts that share a slot or differ only inside never get each other's bytes")
+    func neverMixesUp() {
+        let cache = HTTP1FieldStrings()
+        var generator = SystemRandomNumberGenerator()
+        // Same length, same first and last eight bytes: only the middle differs.
+        let base = Array("x-ratelimit-reset-requests-and-more".utf8)
+        var texts: [String] = []
+        for index in 0..<200 {
+            var bytes = base
+            bytes[12] = UInt8(ascii: "a") + UInt8(index % 26)
+            bytes[16] = UInt8(ascii: "a") + UInt8(index / 26)
+            texts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        for length in 16...40 {
+            for _ in 0..<20 {
+                let bytes = (0..<length).map { _ in UInt8.random(in: 0x21...0x7E, using: &generator) }
+                texts.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        for _ in 0..<3 {
+            for text in texts.shuffled(using: &generator) {
+                #expect(Self.string(text, from: cache) == text)
+            }
+        }
+    }
+}

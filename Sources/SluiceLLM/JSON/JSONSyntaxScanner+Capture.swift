@@ -15,6 +15,8 @@ extension JSONSyntaxScanner {
             throw failure(index, "top-level value must be a JSON object")
         }
         var top: [Capture] = []
+        // Room for every field a request scan asks for: grown from empty it would be reallocated twice.
+        top.reserveCapacity(8)
         var nested: [String: [Capture]] = [:]
         if query.wanted.isEmpty {
             _ = try scanObject(depth: 1)

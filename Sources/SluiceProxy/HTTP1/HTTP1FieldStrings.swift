@@ -13,7 +13,19 @@ final class HTTP1FieldStrings {
     private static let slots = 64
     /// Longer text is rare in a head and would only churn the slots.
     private static let longest = 256
-    private var cache = [String](repeating: "", count: HTTP1FieldStrings.slots)
+    /// The slots, in storage of their own: an array in a class property would be checked for exclusive
+    /// access and uniqueness on every look-up.
+    private let cache: UnsafeMutablePointer<String>
+
+    init() {
+        self.cache = .allocate(capacity: Self.slots)
+        self.cache.initialize(repeating: "", count: Self.slots)
+    }
+
+    deinit {
+        self.cache.deinitialize(count: Self.slots)
+        self.cache.deallocate()
+    }
 
     /// `bytes` as a string: the cached one when it holds these bytes.
     func string(_ bytes: UnsafeRawBufferPointer) -> String {
@@ -25,10 +37,11 @@ final class HTTP1FieldStrings {
         var mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
         mixed ^= mixed >> 29
         let slot = Int(truncatingIfNeeded: mixed) & (Self.slots - 1)
-        if self.cache[slot].utf8.count == count,
-            self.cache[slot].withUTF8({ Self.equal(UnsafeRawBufferPointer($0), bytes) })
+        let cached = self.cache[slot]
+        if cached.utf8.count == count,
+            cached.utf8.withContiguousStorageIfAvailable({ Self.equal(UnsafeRawBufferPointer($0), bytes) }) == true
         {
-            return self.cache[slot]
+            return cached
         }
         let made = String(decoding: bytes, as: UTF8.self)
         self.cache[slot] = made

@@ -58,7 +58,7 @@ public struct StreamEventFilter: Sendable {
     public mutating func filter(_ input: UnsafeRawBufferPointer) -> Filtered {
         if pending.isEmpty {
             let (kept, consumed) = process(input)
-            if consumed == input.count, kept == [0..<input.count] { return .unchanged }
+            if consumed == input.count, kept.isWhole(0..<input.count) { return .unchanged }
             pending = Array(input[consumed...])
             return .bytes(Self.gather(kept, from: input))
         }
@@ -79,16 +79,9 @@ public struct StreamEventFilter: Sendable {
     }
 
     /// Walks `bytes` event by event: the ranges that go on, and where the unread rest starts.
-    private mutating func process(_ bytes: UnsafeRawBufferPointer) -> (kept: [Range<Int>], consumed: Int) {
-        var kept: [Range<Int>] = []
-        func keep(_ range: Range<Int>) {
-            guard !range.isEmpty else { return }
-            if let last = kept.last, last.upperBound == range.lowerBound {
-                kept[kept.count - 1] = last.lowerBound..<range.upperBound
-            } else {
-                kept.append(range)
-            }
-        }
+    private mutating func process(_ bytes: UnsafeRawBufferPointer) -> (kept: KeptRanges, consumed: Int) {
+        var kept = KeptRanges()
+        func keep(_ range: Range<Int>) { kept.add(range) }
         var start = 0
         while start < bytes.count {
             let end = Self.eventEnd(in: bytes, from: start)
@@ -135,11 +128,49 @@ public struct StreamEventFilter: Sendable {
         return (kept, start)
     }
 
-    private static func gather(_ ranges: [Range<Int>], from bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    private static func gather(_ kept: KeptRanges, from bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(ranges.reduce(0) { $0 + $1.count })
-        for range in ranges { output.append(contentsOf: bytes[range]) }
+        output.reserveCapacity(kept.byteCount)
+        kept.forEach { output.append(contentsOf: bytes[$0]) }
         return output
+    }
+
+    /// The ranges of a chunk that pass, adjacent ones merged. Nearly every chunk passes whole, as one
+    /// range: that one is kept inline, and an array is made only for a second.
+    struct KeptRanges {
+        private var first: Range<Int>?
+        private var more: [Range<Int>] = []
+
+        mutating func add(_ range: Range<Int>) {
+            guard !range.isEmpty else { return }
+            guard let first else {
+                self.first = range
+                return
+            }
+            if let last = self.more.last {
+                if last.upperBound == range.lowerBound {
+                    self.more[self.more.count - 1] = last.lowerBound..<range.upperBound
+                } else {
+                    self.more.append(range)
+                }
+            } else if first.upperBound == range.lowerBound {
+                self.first = first.lowerBound..<range.upperBound
+            } else {
+                self.more.append(range)
+            }
+        }
+
+        /// Whether what is kept is exactly `range`.
+        func isWhole(_ range: Range<Int>) -> Bool {
+            self.more.isEmpty && (self.first ?? 0..<0) == range
+        }
+
+        var byteCount: Int { (self.first?.count ?? 0) + self.more.reduce(0) { $0 + $1.count } }
+
+        func forEach(_ body: (Range<Int>) -> Void) {
+            if let first { body(first) }
+            self.more.forEach(body)
+        }
     }
 
     /// The `usage` object (its JSON text) of the latest chunk that carried one since the last call.
@@ -181,6 +212,8 @@ public struct StreamEventFilter: Sendable {
     /// `data:` lines joined as SSE joins them (other fields such as `id:` or `event:` do not matter).
     /// The usual single `data:` line is read where it lies.
     static func classify(_ event: UnsafeRawBufferPointer) -> (EventKind, usage: [UInt8]?) {
+        // The usual event is one `data:` line: read in place, with no list of lines.
+        if let only = singleDataLine(event) { return classify(data: UnsafeRawBufferPointer(rebasing: event[only])) }
         let lines = dataLineRanges(event)
         guard !lines.isEmpty else { return (.other, nil) }
         if lines.count == 1 { return classify(data: UnsafeRawBufferPointer(rebasing: event[lines[0]])) }
@@ -209,19 +242,39 @@ public struct StreamEventFilter: Sendable {
     }
 
     /// Where the values of the event's `data:` lines are (one optional space dropped).
-    private static func dataLineRanges(_ event: UnsafeRawBufferPointer) -> [Range<Int>] {
+    /// The value of the event's one `data:` line when it has exactly one (nil for none or several).
+    private static func singleDataLine(_ event: UnsafeRawBufferPointer) -> Range<Int>? {
+        var found: Range<Int>?
+        var lineStart = 0
+        while lineStart <= event.count {
+            let index = ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: event, from: lineStart, to: event.count) ?? event.count
+            if let value = dataValue(event, lineStart, index) {
+                guard found == nil else { return nil }
+                found = value
+            }
+            lineStart = index + 1
+        }
+        return found
+    }
+
+    /// The value range of the line from `lineStart` to its line feed at `newline` when it is a `data:` line.
+    private static func dataValue(_ event: UnsafeRawBufferPointer, _ lineStart: Int, _ newline: Int) -> Range<Int>? {
         let prefix = Self.dataPrefix
+        var lineEnd = newline
+        if lineEnd > lineStart, event[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        guard lineEnd - lineStart >= prefix.count, event[lineStart..<lineStart + prefix.count].elementsEqual(prefix)
+        else { return nil }
+        var valueStart = lineStart + prefix.count
+        if valueStart < lineEnd, event[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+        return valueStart..<lineEnd
+    }
+
+    private static func dataLineRanges(_ event: UnsafeRawBufferPointer) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         var lineStart = 0
         while lineStart <= event.count {
             let index = ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: event, from: lineStart, to: event.count) ?? event.count
-            var lineEnd = index
-            if lineEnd > lineStart, event[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            if lineEnd - lineStart >= prefix.count, event[lineStart..<lineStart + prefix.count].elementsEqual(prefix) {
-                var valueStart = lineStart + prefix.count
-                if valueStart < lineEnd, event[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
-                ranges.append(valueStart..<lineEnd)
-            }
+            if let value = dataValue(event, lineStart, index) { ranges.append(value) }
             lineStart = index + 1
         }
         return ranges

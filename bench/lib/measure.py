@@ -2,6 +2,9 @@
 
   measure.py cpu PID...                 CPU time (utime+stime) of the processes, in microseconds
   measure.py memory PID                 VmRSS and VmHWM in KiB, as `rss hwm`
+  measure.py split PID...               user and system CPU microseconds and voluntary and involuntary
+                                        context switches of the processes, all threads summed, as
+                                        `user_us system_us voluntary involuntary`
   measure.py cell --tool wrk|h2load --output FILE [--log FILE] --cpu-us N [--label k=v ...] --append FILE
                                         adds one JSON line to results.jsonl from a load run's output
   measure.py meta KEY=VALUE...         the run's facts as a JSON object (numbers stay numbers)
@@ -33,6 +36,26 @@ def cpu_microseconds(pids: list[int]) -> int:
         fields = stat[stat.rindex(")") + 2 :].split()
         total_ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
     return total_ticks * 1_000_000 // TICKS_PER_SECOND
+
+
+def cpu_split(pids: list[int]) -> tuple[int, int, int, int]:
+    """User and system CPU microseconds, voluntary and involuntary context switches, over all threads:
+    /proc/PID/status counts switches of the main thread only."""
+    user = system = voluntary = involuntary = 0
+    for pid in pids:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2 :].split()
+        user += int(fields[11])
+        system += int(fields[12])
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                status = (task / "status").read_text()
+            except FileNotFoundError:
+                continue  # the thread ended
+            voluntary += int(re.search(r"^voluntary_ctxt_switches:\s+(\d+)", status, re.M).group(1))
+            involuntary += int(re.search(r"^nonvoluntary_ctxt_switches:\s+(\d+)", status, re.M).group(1))
+    scale = 1_000_000 // TICKS_PER_SECOND
+    return user * scale, system * scale, voluntary, involuntary
 
 
 def memory_kib(pid: int) -> tuple[int, int]:
@@ -149,6 +172,8 @@ def main() -> None:
     cpu.add_argument("pids", type=int, nargs="+")
     memory = commands.add_parser("memory")
     memory.add_argument("pid", type=int)
+    split = commands.add_parser("split")
+    split.add_argument("pids", type=int, nargs="+")
     cell = commands.add_parser("cell")
     cell.add_argument("--tool", choices=["wrk", "h2load"], required=True)
     cell.add_argument("--output", type=Path, required=True)
@@ -169,6 +194,8 @@ def main() -> None:
         print(cpu_microseconds(args.pids))
     elif args.command == "memory":
         print(*memory_kib(args.pid))
+    elif args.command == "split":
+        print(*cpu_split(args.pids))
     elif args.command == "meta":
         print(json.dumps({key: _number_or_text(value) for key, value in (fact.split("=", 1) for fact in args.facts)}))
     elif args.command == "ready":

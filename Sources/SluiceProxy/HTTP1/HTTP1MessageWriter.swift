@@ -103,13 +103,11 @@ struct HTTP1MessageWriter {
     ) {
         // A held message (a 100-continue before its final head) goes first.
         self.writeHeld(context: context)
-        // Room for a provider's answer head with its rate-limit headers and ours, without growing.
-        var buffer = context.channel.allocator.buffer(capacity: 1024)
-        startLine(&buffer)
-        let fieldsStart = buffer.writerIndex
+        // One pass finds the framing headers and the size of the fields; one copies them.
         var hasLength = false
         var hasTransferEncoding = false
         var saysChunked = false
+        var size = 0
         for (name, value) in headers {
             switch name.utf8.count {
             case 14 where Self.equalsLowercase(name, "content-length"):
@@ -120,7 +118,7 @@ struct HTTP1MessageWriter {
             default:
                 break
             }
-            Self.write(name, value, into: &buffer)
+            size += name.utf8.count + value.utf8.count + 4
         }
         let dropLength: Bool
         let dropTransferEncoding: Bool
@@ -138,14 +136,28 @@ struct HTTP1MessageWriter {
         case .unlikely:
             (dropLength, dropTransferEncoding, addChunked, self.isChunked) = (false, false, false, saysChunked)
         }
-        if (dropLength && hasLength) || (dropTransferEncoding && hasTransferEncoding) {
-            // Rare (the common message has a length and nothing to drop): the fields again, without them.
-            buffer.moveWriterIndex(to: fieldsStart)
+        // Room for the start line and a small body behind the head (a chat answer, an embedding request),
+        // so that the whole message is one buffer that never grows.
+        var buffer = context.channel.allocator.buffer(capacity: size + 1024)
+        startLine(&buffer)
+        // The common message has a length and nothing to drop.
+        let drops = (dropLength && hasLength) || (dropTransferEncoding && hasTransferEncoding)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+            var offset = 0
             for (name, value) in headers {
-                if dropLength && Self.equalsLowercase(name, "content-length") { continue }
-                if dropTransferEncoding && Self.equalsLowercase(name, "transfer-encoding") { continue }
-                Self.write(name, value, into: &buffer)
+                if drops {
+                    if dropLength && Self.equalsLowercase(name, "content-length") { continue }
+                    if dropTransferEncoding && Self.equalsLowercase(name, "transfer-encoding") { continue }
+                }
+                offset = Self.copy(name, to: out, at: offset)
+                out[offset] = UInt8(ascii: ":")
+                out[offset + 1] = UInt8(ascii: " ")
+                offset = Self.copy(value, to: out, at: offset + 2)
+                out[offset] = UInt8(ascii: "\r")
+                out[offset + 1] = UInt8(ascii: "\n")
+                offset += 2
             }
+            return offset
         }
         if addChunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
         buffer.writeStaticString("\r\n")
@@ -153,11 +165,22 @@ struct HTTP1MessageWriter {
         self.heldPromise = promise
     }
 
-    private static func write(_ name: String, _ value: String, into buffer: inout ByteBuffer) {
-        buffer.writeString(name)
-        buffer.writeStaticString(": ")
-        buffer.writeString(value)
-        buffer.writeStaticString("\r\n")
+    /// Copies `text`'s UTF-8 to `out` at `offset`; returns the offset after it. One copy, not a write per
+    /// string with its own capacity and uniqueness checks.
+    @inline(__always)
+    private static func copy(_ text: String, to out: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes in
+            UnsafeMutableRawBufferPointer(rebasing: out[offset..<offset + bytes.count]).copyMemory(
+                from: UnsafeRawBufferPointer(bytes))
+            return offset + bytes.count
+        }
+        if let copied { return copied }
+        var end = offset
+        for byte in text.utf8 {
+            out[end] = byte
+            end += 1
+        }
+        return end
     }
 
     /// Adds body bytes: behind what is held when they are small, otherwise after it.
@@ -203,7 +226,12 @@ struct HTTP1MessageWriter {
             var buffer = self.held ?? context.channel.allocator.buffer(capacity: 8)
             self.held = nil
             buffer.writeStaticString("0\r\n")
-            for (name, value) in trailers ?? [:] { Self.write(name, value, into: &buffer) }
+            for (name, value) in trailers ?? [:] {
+                buffer.writeString(name)
+                buffer.writeStaticString(": ")
+                buffer.writeString(value)
+                buffer.writeStaticString("\r\n")
+            }
             buffer.writeStaticString("\r\n")
             self.held = buffer
             self.isChunked = false

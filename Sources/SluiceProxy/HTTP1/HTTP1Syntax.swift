@@ -76,48 +76,81 @@ enum HTTP1Syntax {
     static func parseFields(
         _ section: inout ByteBuffer, count: Int, framing: inout FramingFields, strings: HTTP1FieldStrings? = nil
     ) throws(HTTP1ParseError) -> HTTPHeaders {
-        var fields: [(String, String)] = []
-        fields.reserveCapacity(count)
-        while let line = try Self.takeLine(&section, limit: section.readableBytes, what: "header line"),
-            line.readableBytes > 0
-        {
-            let field = line.withUnsafeReadableBytes { bytes -> (String, String)? in
-                var colon = 0
-                while colon < bytes.count, Self.isTokenByte(bytes[colon]) { colon += 1 }
-                guard colon > 0, colon < bytes.count, bytes[colon] == UInt8(ascii: ":") else { return nil }
-                var start = colon + 1
-                var end = bytes.count
-                while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-                while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-                for index in start..<end {
-                    let byte = bytes[index]
-                    if (byte < 0x20 && byte != 0x09) || byte == 0x7F { return nil }
+        // One walk over the section's bytes: no slice per line, the framing fields told by their bytes.
+        let parsed = section.withUnsafeReadableBytes { bytes -> Result<[(String, String)], HTTP1ParseError> in
+            var fields: [(String, String)] = []
+            fields.reserveCapacity(count)
+            var lineStart = 0
+            while lineStart < bytes.count {
+                let newline =
+                    ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: bytes, from: lineStart, to: bytes.count) ?? bytes.count
+                var lineEnd = newline
+                if lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                if lineEnd == lineStart { break }  // the empty line that ends the section
+                let line = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+                lineStart = newline + 1
+                guard let (name, value) = Self.field(line) else {
+                    return .failure(
+                        HTTP1ParseError(reason: "a header line is not 'name: value' (\(Self.quoted(line)))"))
                 }
-                let name = UnsafeRawBufferPointer(rebasing: bytes[..<colon])
-                let value = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-                guard let strings else {
-                    return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+                let field = strings.map { ($0.string(name), $0.string(value)) }
+                    ?? (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+                switch name.count {
+                case 14 where Self.equalsLowercase(name, "content-length"):
+                    if let first = framing.contentLength {
+                        framing.contentLengthsDiffer = framing.contentLengthsDiffer || first != field.1
+                    } else {
+                        framing.contentLength = field.1
+                    }
+                case 17 where Self.equalsLowercase(name, "transfer-encoding"):
+                    framing.transferEncoding = field.1
+                default:
+                    break
                 }
-                return (strings.string(name), strings.string(value))
+                fields.append(field)
             }
-            guard let field else {
-                throw HTTP1ParseError(reason: "a header line is not 'name: value' (\(Self.quoted(line)))")
-            }
-            switch field.0.utf8.count {
-            case 14 where HTTP1MessageWriter.equalsLowercase(field.0, "content-length"):
-                if let first = framing.contentLength {
-                    framing.contentLengthsDiffer = framing.contentLengthsDiffer || first != field.1
-                } else {
-                    framing.contentLength = field.1
-                }
-            case 17 where HTTP1MessageWriter.equalsLowercase(field.0, "transfer-encoding"):
-                framing.transferEncoding = field.1
-            default:
-                break
-            }
-            fields.append(field)
+            return .success(fields)
         }
-        return HTTPHeaders(fields)
+        section.moveReaderIndex(forwardBy: section.readableBytes)
+        return HTTPHeaders(try parsed.get())
+    }
+
+    /// A header line's name and its value without the spaces and tabs around it; nil when the name is not
+    /// a token followed by a colon, or the value has a control character other than tab.
+    @inline(__always)
+    private static func field(_ line: UnsafeRawBufferPointer) -> (UnsafeRawBufferPointer, UnsafeRawBufferPointer)? {
+        var colon = 0
+        while colon < line.count, Self.isTokenByte(line[colon]) { colon += 1 }
+        guard colon > 0, colon < line.count, line[colon] == UInt8(ascii: ":") else { return nil }
+        var start = colon + 1
+        var end = line.count
+        while start < end, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        let value = UnsafeRawBufferPointer(rebasing: line[start..<end])
+        guard !Self.hasControlByte(value) else { return nil }
+        return (UnsafeRawBufferPointer(rebasing: line[..<colon]), value)
+    }
+
+    /// Whether a field value holds a byte RFC 9110 §5.5 does not allow in one: a control character other
+    /// than tab, or DEL. Eight bytes at a time; obs-text (0x80 and up) is allowed.
+    static func hasControlByte(_ value: UnsafeRawBufferPointer) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while index + 8 <= value.count {
+            let word = value.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let delete = word ^ (ones &* 0x7F)
+            // A byte below 0x20 (its high bit clear), or a byte equal to DEL.
+            let suspect = ((word &- ones &* 0x20) & ~word & highs) | ((delete &- ones) & ~delete & highs)
+            if suspect != 0 { break }  // the exact check below says which (a tab is fine)
+            index += 8
+        }
+        while index < value.count {
+            let byte = value[index]
+            if (byte < 0x20 && byte != 0x09) || byte == 0x7F { return true }
+            index += 1
+        }
+        return false
     }
 
     /// RFC 9110 `tchar`, from a bit per ASCII byte.
@@ -224,5 +257,9 @@ enum HTTP1Syntax {
     /// The start of a line as quoted text, for an error message.
     static func quoted(_ line: ByteBuffer) -> String {
         String(decoding: line.readableBytesView.prefix(40), as: UTF8.self).debugDescription
+    }
+
+    static func quoted(_ line: UnsafeRawBufferPointer) -> String {
+        String(decoding: line.prefix(40), as: UTF8.self).debugDescription
     }
 }

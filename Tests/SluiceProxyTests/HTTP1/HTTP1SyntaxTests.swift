@@ -39,6 +39,26 @@ struct HTTP1SyntaxTests {
         #expect(items == ["a", "b", "c"])
     }
 
+    @Test("field values: a control byte other than tab, or DEL, is found at any place, eight bytes at a time or not")
+    func controlBytes() {
+        for length in 1...24 {
+            for place in 0..<length {
+                for byte in UInt8.min...UInt8.max {
+                    var value = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    value[place] = byte
+                    let expected = (byte < 0x20 && byte != 0x09) || byte == 0x7F
+                    let found = value.withUnsafeBytes { HTTP1Syntax.hasControlByte($0) }
+                    if found != expected {
+                        Issue.record("byte \(byte) at \(place) of \(length): \(found)")
+                        return
+                    }
+                }
+            }
+        }
+        let clean = Array("Bearer sk-\t\u{80}\u{FF}abcdefghijklmnop".utf8)
+        #expect(!clean.withUnsafeBytes { HTTP1Syntax.hasControlByte($0) })
+    }
+
     @Test("header names: exactly RFC 9110's token characters")
     func tokenBytes() {
         let tchar = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)

@@ -7,10 +7,12 @@
 /// one costs an allocation: ten per proxied chat request in a profile. This cache hands back the `String`
 /// made last time when the bytes are the same.
 ///
-/// Direct-mapped by length and end bytes, 64 slots: no probing, and a miss simply replaces the slot.
-/// One per parser, so per connection and per event loop: no locks.
+/// Two ways per set, 32 sets, found by a hash of every byte: names that differ only in the middle
+/// (`x-ratelimit-limit-requests` and `x-ratelimit-reset-requests`) must not evict each other. A miss puts
+/// the new string first in its set and keeps the one it displaces second. One per parser, so per
+/// connection and per event loop: no locks.
 final class HTTP1FieldStrings {
-    private static let slots = 64
+    private static let slots = 64  // 32 sets of two
     /// Longer text is rare in a head and would only churn the slots.
     private static let longest = 256
     /// The slots, in storage of their own: an array in a class property would be checked for exclusive
@@ -32,19 +34,25 @@ final class HTTP1FieldStrings {
         let count = bytes.count
         // Small strings are stored inline (no allocation to save); long ones are not worth a slot.
         guard count > 15, count <= Self.longest else { return String(decoding: bytes, as: UTF8.self) }
-        let head = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
-        let tail = bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-        var mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
-        mixed ^= mixed >> 29
-        let slot = Int(truncatingIfNeeded: mixed) & (Self.slots - 1)
-        let cached = self.cache[slot]
-        if cached.utf8.count == count,
-            cached.utf8.withContiguousStorageIfAvailable({ Self.equal(UnsafeRawBufferPointer($0), bytes) }) == true
-        {
-            return cached
+        var hash = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
+        var offset = 0
+        while offset + 8 <= count {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xC2B2_AE3D_27D4_EB4F
+            offset += 8
+        }
+        hash = (hash ^ bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+        let first = Int(truncatingIfNeeded: hash >> 58) & ~1
+        for slot in first...first + 1 {
+            let cached = self.cache[slot]
+            if cached.utf8.count == count,
+                cached.utf8.withContiguousStorageIfAvailable({ Self.equal(UnsafeRawBufferPointer($0), bytes) }) == true
+            {
+                return cached
+            }
         }
         let made = String(decoding: bytes, as: UTF8.self)
-        self.cache[slot] = made
+        self.cache[first + 1] = self.cache[first]
+        self.cache[first] = made
         return made
     }
 

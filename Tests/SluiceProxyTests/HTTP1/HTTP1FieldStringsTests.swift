@@ -27,6 +27,21 @@ struct HTTP1FieldStringsTests {
         #expect(firstStart == secondStart)
     }
 
+    @Test("names that differ only in the middle, read in turn, each keep their one string")
+    func middleDifferences() {
+        let cache = HTTP1FieldStrings()
+        let names = [
+            "x-ratelimit-limit-requests", "x-ratelimit-reset-requests", "x-ratelimit-limit-tokens",
+            "x-ratelimit-reset-tokens", "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens",
+        ]
+        func start(_ text: String) -> UnsafePointer<UInt8>? {
+            var made = Self.string(text, from: cache)
+            return made.withUTF8 { $0.baseAddress }
+        }
+        let first = names.map(start)
+        for _ in 0..<3 { #expect(names.map(start) == first) }
+    }
+
     @Test("texts that share a slot or differ only inside never get each other's bytes")
     func neverMixesUp() {
         let cache = HTTP1FieldStrings()

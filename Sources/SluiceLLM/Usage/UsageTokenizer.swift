@@ -121,11 +121,15 @@ struct UsageTokenizer {
                     }
                 }
             case .structure:
-                // Pretty-printed answers are mostly indentation between the fields that matter.
-                let byte = buffer[index]
-                index += 1
-                if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") { continue }
-                structure(byte)
+                // Structure bytes in a row, without going round the state switch for each: pretty-printed
+                // answers are mostly indentation between the fields that matter.
+                while index < end {
+                    let byte = buffer[index]
+                    index += 1
+                    if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") { continue }
+                    structure(byte)
+                    if lexical != .structure || ignoredDepth > 0 { break }
+                }
             }
         }
     }

@@ -18,15 +18,20 @@ final class HTTP1FieldStrings {
     /// The slots, in storage of their own: an array in a class property would be checked for exclusive
     /// access and uniqueness on every look-up.
     private let cache: UnsafeMutablePointer<String>
+    /// Each slot's hash: a look-up touches a cached string only when its hash matches.
+    private let hashes: UnsafeMutablePointer<UInt64>
 
     init() {
         self.cache = .allocate(capacity: Self.slots)
         self.cache.initialize(repeating: "", count: Self.slots)
+        self.hashes = .allocate(capacity: Self.slots)
+        self.hashes.initialize(repeating: 0, count: Self.slots)
     }
 
     deinit {
         self.cache.deinitialize(count: Self.slots)
         self.cache.deallocate()
+        self.hashes.deallocate()
     }
 
     /// `bytes` as a string: the cached one when it holds these bytes.
@@ -42,17 +47,18 @@ final class HTTP1FieldStrings {
         }
         hash = (hash ^ bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
         let first = Int(truncatingIfNeeded: hash >> 58) & ~1
-        for slot in first...first + 1 {
-            let cached = self.cache[slot]
-            if cached.utf8.count == count,
-                cached.utf8.withContiguousStorageIfAvailable({ Self.equal(UnsafeRawBufferPointer($0), bytes) }) == true
-            {
-                return cached
+        // The length is in the hash; the bytes are still compared, since a hash can be made to collide.
+        for slot in first...first + 1 where self.hashes[slot] == hash {
+            let matches = self.cache[slot].utf8.withContiguousStorageIfAvailable { cached in
+                cached.count == count && Self.equal(UnsafeRawBufferPointer(cached), bytes)
             }
+            if matches == true { return self.cache[slot] }
         }
         let made = String(decoding: bytes, as: UTF8.self)
         self.cache[first + 1] = self.cache[first]
+        self.hashes[first + 1] = self.hashes[first]
         self.cache[first] = made
+        self.hashes[first] = hash
         return made
     }
 

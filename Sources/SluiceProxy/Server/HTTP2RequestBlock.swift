@@ -141,8 +141,12 @@ enum HTTP2ResponseBlock {
 
     private static func appendFields(_ headers: HTTPHeaders, to block: inout HPACKHeaders) {
         // Fields a `connection` header names are hop-by-hop too (RFC 9110 §7.6.1). Sluice's own answers
-        // never carry one on HTTP/2, so the list is almost always empty.
-        let named = headers[canonicalForm: "connection"].map { $0.lowercased() }
+        // never carry one on HTTP/2, so the list is almost always empty and made only when there is one.
+        var named: [String] = []
+        for (name, value) in headers
+        where name.utf8.count == 10 && HTTP1MessageWriter.equalsLowercase(name, "connection") {
+            HTTP1Syntax.forEachListItem(value) { named.append(String(decoding: $0, as: UTF8.self).lowercased()) }
+        }
         for (name, value) in headers {
             // Names from an HTTP/1.1 provider may be capitalised; most arrive lowercase and are kept as
             // they are, without a copy.

@@ -21,7 +21,12 @@ final class HTTP1ClientCodec: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = IOData
 
     private var writer = HTTP1MessageWriter()
-    private var parser = HTTP1ResponseParser()
+    private var parser: HTTP1ResponseParser
+
+    /// `fieldStrings`: the event loop's cache of repeated header strings.
+    init(fieldStrings: HTTP1FieldStrings = HTTP1FieldStrings()) {
+        self.parser = HTTP1ResponseParser(fieldStrings: fieldStrings)
+    }
     /// For each request sent and not yet answered: whether it was a `HEAD`.
     private var awaiting = CircularBuffer<Bool>(initialCapacity: 2)
 

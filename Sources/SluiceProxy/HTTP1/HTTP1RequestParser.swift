@@ -11,8 +11,13 @@ struct HTTP1RequestParser {
     typealias Event = HTTP1MessageReader<HTTPRequestHead>.Event
 
     private var reader = HTTP1MessageReader<HTTPRequestHead>()
-    /// The connection's repeated header strings and request targets, made once.
-    private let strings = HTTP1FieldStrings()
+    /// The repeated header strings and request targets, made once: the event loop's (see
+    /// ``HTTP1FieldStrings``).
+    private let strings: HTTP1FieldStrings
+
+    init(fieldStrings: HTTP1FieldStrings = HTTP1FieldStrings()) {
+        self.strings = fieldStrings
+    }
 
     /// Adds bytes read from the connection.
     mutating func append(_ buffer: ByteBuffer) {

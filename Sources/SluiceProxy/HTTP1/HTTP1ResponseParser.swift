@@ -15,8 +15,12 @@ struct HTTP1ResponseParser {
     typealias Ending = HTTP1MessageReader<HTTPResponseHead>.Ending
 
     private var reader = HTTP1MessageReader<HTTPResponseHead>()
-    /// The connection's repeated header strings, made once.
-    private let strings = HTTP1FieldStrings()
+    /// The repeated header strings, made once: the event loop's (see ``HTTP1FieldStrings``).
+    private let strings: HTTP1FieldStrings
+
+    init(fieldStrings: HTTP1FieldStrings = HTTP1FieldStrings()) {
+        self.strings = fieldStrings
+    }
 
     /// Adds bytes read from the connection.
     mutating func append(_ buffer: ByteBuffer) {

@@ -23,8 +23,13 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = IOData
 
-    private var parser = HTTP1RequestParser()
+    private var parser: HTTP1RequestParser
     private var writer = HTTP1MessageWriter()
+
+    /// `fieldStrings`: the event loop's cache of repeated header strings.
+    init(fieldStrings: HTTP1FieldStrings = HTTP1FieldStrings()) {
+        self.parser = HTTP1RequestParser(fieldStrings: fieldStrings)
+    }
 
     // MARK: Requests
 

@@ -11,13 +11,17 @@ final class LoopContext: @unchecked Sendable {
     let pool: UpstreamPool
     let timers: LoopTimers
     let metrics: LoopMetrics
+    /// The header strings this loop's HTTP/1.1 connections repeat, shared by all of them (see
+    /// ``HTTP1FieldStrings``).
+    let fieldStrings: HTTP1FieldStrings
     private let idPrefix: String
     private var nextID: UInt64 = 0
 
     init(eventLoop: any EventLoop, metrics: GatewayMetrics, index: Int) {
         self.eventLoop = eventLoop
         self.timers = LoopTimers(eventLoop: eventLoop)
-        self.pool = UpstreamPool(eventLoop: eventLoop, timers: self.timers)
+        self.fieldStrings = HTTP1FieldStrings()
+        self.pool = UpstreamPool(eventLoop: eventLoop, timers: self.timers, fieldStrings: self.fieldStrings)
         self.metrics = LoopMetrics(metrics: metrics)
         let random = UInt32.random(in: 0...UInt32.max)
         self.idPrefix = "req_" + String(random, radix: 16) + String(index, radix: 16) + "_"

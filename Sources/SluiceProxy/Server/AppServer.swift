@@ -54,7 +54,7 @@ enum AppServer {
         // in OpenAI's envelope (NIO's error handler wrote an empty 400). Outbound headers are not validated
         // again: the values Sluice writes are either parsed from a peer already or checked where they enter
         // (a model name or secret with a control character is refused: ScannedRequest, the policy decoder).
-        try sync.addHandler(HTTP1ServerCodec())
+        try sync.addHandler(HTTP1ServerCodec(fieldStrings: loop.fieldStrings))
         try sync.addHandler(RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/1.1"))
     }
 

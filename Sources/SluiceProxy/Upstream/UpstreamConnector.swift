@@ -14,7 +14,8 @@ enum UpstreamConnector {
     static func connect(
         to endpoint: UpstreamEndpoint,
         on eventLoop: any EventLoop,
-        timers: LoopTimers
+        timers: LoopTimers,
+        fieldStrings: HTTP1FieldStrings
     ) -> EventLoopFuture<UpstreamConnection> {
         let host = endpoint.key.host
         let handshake = eventLoop.makePromise(of: String?.self)
@@ -48,7 +49,9 @@ enum UpstreamConnector {
                     throw Self.classify(error, host: host, endpoint: endpoint)
                 }.flatMapThrowing { negotiated in
                     setupDeadline.cancel()
-                    return try Self.configure(channel: channel, negotiated: negotiated, endpoint: endpoint, timers: timers)
+                    return try Self.configure(
+                        channel: channel, negotiated: negotiated, endpoint: endpoint, timers: timers,
+                        fieldStrings: fieldStrings)
                 }
             }
     }
@@ -57,7 +60,8 @@ enum UpstreamConnector {
         channel: any Channel,
         negotiated: String?,
         endpoint: UpstreamEndpoint,
-        timers: LoopTimers
+        timers: LoopTimers,
+        fieldStrings: HTTP1FieldStrings
     ) throws -> UpstreamConnection {
         let sync = channel.pipeline.syncOperations
         if negotiated == "h2" {
@@ -74,7 +78,7 @@ enum UpstreamConnector {
         // Our own HTTP/1.1 codec rather than NIO's encoder and decoder: a request leaves in one write, and
         // a response is read without a pipeline trip per part (HTTP1ClientCodec). Outbound headers are not
         // re-validated; see AppServer.configureHTTP1 for why that is safe.
-        try sync.addHandler(HTTP1ClientCodec())
+        try sync.addHandler(HTTP1ClientCodec(fieldStrings: fieldStrings))
         let handler = UpstreamResponseHandler(
             host: endpoint.key.host, timers: timers, poolIdleTimeout: endpoint.idleTimeout)
         try sync.addHandler(handler)

@@ -13,13 +13,15 @@ import NIOHTTP2
 final class UpstreamPool {
     private let eventLoop: any EventLoop
     private let timers: LoopTimers
+    private let fieldStrings: HTTP1FieldStrings
     private var hosts: [UpstreamKey: HostPool] = [:]
     /// Told each time a connection is opened, for the connections metric.
     var onConnectionOpened: ((UpstreamEndpoint) -> Void)?
 
-    init(eventLoop: any EventLoop, timers: LoopTimers) {
+    init(eventLoop: any EventLoop, timers: LoopTimers, fieldStrings: HTTP1FieldStrings = HTTP1FieldStrings()) {
         self.eventLoop = eventLoop
         self.timers = timers
+        self.fieldStrings = fieldStrings
     }
 
     /// Sends `call` as soon as a connection is free; its delegate hears the outcome.
@@ -127,7 +129,8 @@ final class UpstreamPool {
     private func connect(_ host: HostPool) {
         host.connecting += 1
         let endpoint = host.endpoint
-        UpstreamConnector.connect(to: endpoint, on: self.eventLoop, timers: self.timers).assumeIsolated().whenComplete { result in
+        UpstreamConnector.connect(
+            to: endpoint, on: self.eventLoop, timers: self.timers, fieldStrings: self.fieldStrings).assumeIsolated().whenComplete { result in
             host.connecting -= 1
             switch result {
             case .success(let connection):

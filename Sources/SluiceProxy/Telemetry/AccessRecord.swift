@@ -54,15 +54,15 @@ struct AccessRecord: JSONLogFields {
     var note: String?
 
     func appendJSONFields(to line: inout [UInt8]) {
-        Self.append("request_id", string: self.requestID, to: &line)
-        Self.append("method", string: self.method, to: &line)
-        Self.append("path", string: self.path, to: &line)
-        Self.append("protocol", string: self.protocolName, to: &line)
-        Self.append("model", string: self.model, to: &line)
-        Self.append("provider", string: self.provider, to: &line)
-        Self.append("status", number: self.status, to: &line)
+        Self.append(#","request_id":"#, string: self.requestID, to: &line)
+        Self.append(#","method":"#, string: self.method, to: &line)
+        Self.append(#","path":"#, string: self.path, to: &line)
+        Self.append(#","protocol":"#, string: self.protocolName, to: &line)
+        Self.append(#","model":"#, string: self.model, to: &line)
+        Self.append(#","provider":"#, string: self.provider, to: &line)
+        Self.append(#","status":"#, number: self.status, to: &line)
         // Milliseconds with three decimals, from integer microseconds (no floating-point formatting).
-        Self.key("latency_ms", to: &line)
+        Self.key(#","latency_ms":"#, to: &line)
         let micros = max(0, self.latencyMicroseconds)
         line.append(contentsOf: String(micros / 1000).utf8)
         line.append(UInt8(ascii: "."))
@@ -70,27 +70,24 @@ struct AccessRecord: JSONLogFields {
         line.append(UInt8(ascii: "0") + UInt8(fraction / 100))
         line.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
         line.append(UInt8(ascii: "0") + UInt8(fraction % 10))
-        Self.key("stream", to: &line)
+        Self.key(#","stream":"#, to: &line)
         line.append(contentsOf: (self.stream ? "true" : "false").utf8)
-        if let workload { Self.append("workload", string: workload, to: &line) }
-        if let redacted { Self.append("redacted", string: redacted, to: &line) }
-        if let guardOutcome { Self.append("guard", string: guardOutcome, to: &line) }
-        if let upstreamModel { Self.append("upstream_model", string: upstreamModel, to: &line) }
-        if let promptTokens { Self.append("prompt_tokens", number: promptTokens, to: &line) }
-        if let completionTokens { Self.append("completion_tokens", number: completionTokens, to: &line) }
-        if let error { Self.append("error", string: error, to: &line) }
-        if let costUSD { Self.append("cost_usd", string: costUSD, to: &line) }
-        if let malformedChunksDropped { Self.append("malformed_chunks_dropped", number: malformedChunksDropped, to: &line) }
-        if let note { Self.append("note", string: note, to: &line) }
+        if let workload { Self.append(#","workload":"#, string: workload, to: &line) }
+        if let redacted { Self.append(#","redacted":"#, string: redacted, to: &line) }
+        if let guardOutcome { Self.append(#","guard":"#, string: guardOutcome, to: &line) }
+        if let upstreamModel { Self.append(#","upstream_model":"#, string: upstreamModel, to: &line) }
+        if let promptTokens { Self.append(#","prompt_tokens":"#, number: promptTokens, to: &line) }
+        if let completionTokens { Self.append(#","completion_tokens":"#, number: completionTokens, to: &line) }
+        if let error { Self.append(#","error":"#, string: error, to: &line) }
+        if let costUSD { Self.append(#","cost_usd":"#, string: costUSD, to: &line) }
+        if let malformedChunksDropped { Self.append(#","malformed_chunks_dropped":"#, number: malformedChunksDropped, to: &line) }
+        if let note { Self.append(#","note":"#, string: note, to: &line) }
     }
 
     /// `,"name":` (names are plain ASCII: no escaping needed).
-    private static func key(_ name: StaticString, to line: inout [UInt8]) {
-        line.append(UInt8(ascii: ","))
-        line.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { line.append(contentsOf: $0) }
-        line.append(UInt8(ascii: "\""))
-        line.append(UInt8(ascii: ":"))
+    /// `key` is the whole `,"name":` separator, written in one append.
+    private static func key(_ key: StaticString, to line: inout [UInt8]) {
+        key.withUTF8Buffer { line.append(contentsOf: $0) }
     }
 
     private static func append(_ name: StaticString, string value: String, to line: inout [UInt8]) {

@@ -41,6 +41,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var firstByteTimer: LoopTimers.Timer?
     private var idleCheck: LoopTimers.Timer?
     private var lastReadAt = NIODeadline.now()
+    /// A head arrived in this read turn: the idle check is armed at its end if the answer goes on.
+    private var awaitsIdleCheck = false
 
     init(host: String, timers: LoopTimers, poolIdleTimeout: TimeAmount?) {
         self.host = host
@@ -151,7 +153,9 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             self.firstByteTimer = nil
             self.responseKeepAlive = HTTP1Syntax.isKeepAlive(head.headers, version: head.version)
             self.lastReadAt = .now()
-            self.scheduleIdleCheck(in: call.endpoint.idleTimeout)
+            // The idle check is armed when this read turn ends with the answer still open: most answers
+            // end in the read that brought their head, and need no timer at all.
+            self.awaitsIdleCheck = true
             call.deliverHead(head)
         case .body(let buffer):
             self.lastReadAt = .now()
@@ -167,6 +171,14 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        if self.awaitsIdleCheck {
+            self.awaitsIdleCheck = false
+            if let call = self.call, self.idleCheck == nil {
+                // The whole timeout, not what is left of it: timers of one duration share a lane, and the
+                // check measures the quiet from the last read when it fires.
+                self.scheduleIdleCheck(in: call.endpoint.idleTimeout)
+            }
+        }
         self.call?.deliverReadComplete()
         context.fireChannelReadComplete()
     }
@@ -235,6 +247,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func cancelTimers() {
+        self.awaitsIdleCheck = false
         self.firstByteTimer?.cancel()
         self.firstByteTimer = nil
         self.idleCheck?.cancel()

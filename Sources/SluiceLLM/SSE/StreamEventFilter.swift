@@ -162,7 +162,7 @@ public struct StreamEventFilter: Sendable {
 
         /// Whether what is kept is exactly `range`.
         func isWhole(_ range: Range<Int>) -> Bool {
-            self.more.isEmpty && (self.first ?? 0..<0) == range
+            self.more.isEmpty && self.first == range
         }
 
         var byteCount: Int { (self.first?.count ?? 0) + self.more.reduce(0) { $0 + $1.count } }
@@ -216,7 +216,6 @@ public struct StreamEventFilter: Sendable {
         if let only = singleDataLine(event) { return classify(data: UnsafeRawBufferPointer(rebasing: event[only])) }
         let lines = dataLineRanges(event)
         guard !lines.isEmpty else { return (.other, nil) }
-        if lines.count == 1 { return classify(data: UnsafeRawBufferPointer(rebasing: event[lines[0]])) }
         var joined: [UInt8] = []
         for (index, line) in lines.enumerated() {
             if index > 0 { joined.append(0x0A) }
@@ -241,7 +240,6 @@ public struct StreamEventFilter: Sendable {
         return (.usage, usage)
     }
 
-    /// Where the values of the event's `data:` lines are (one optional space dropped).
     /// The value of the event's one `data:` line when it has exactly one (nil for none or several).
     private static func singleDataLine(_ event: UnsafeRawBufferPointer) -> Range<Int>? {
         var found: Range<Int>?
@@ -269,6 +267,7 @@ public struct StreamEventFilter: Sendable {
         return valueStart..<lineEnd
     }
 
+    /// Where the values of the event's `data:` lines are (one optional space dropped).
     private static func dataLineRanges(_ event: UnsafeRawBufferPointer) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         var lineStart = 0

@@ -49,16 +49,37 @@ struct HTTP2RequestBlockTests {
         ([(":method", "GET"), (":scheme", "http")], "no :path pseudo-header"),
         ([(":method", "GET"), (":path", "/")], "no :scheme pseudo-header"),
         ([(":method", "GET"), (":scheme", "http"), (":path", "")], "empty :path pseudo-header"),
-        ([(":method", "GET"), (":path", "/"), (":path", "/x"), (":scheme", "http")], "pseudo-header :path given twice"),
+        (
+            [(":method", "GET"), (":path", "/"), (":path", "/x"), (":scheme", "http")],
+            "pseudo-header :path given twice"
+        ),
         ([(":method", "GET"), (":status", "200")], "unknown pseudo-header :status"),
         ([(":method", "GET"), ("accept", "*/*"), (":path", "/")], "pseudo-header :path after a regular field"),
         ([(":method", "GET"), (":path", "/a b")], "pseudo-header :path has a space or control character in its value"),
-        ([(":method", "GET"), (":scheme", "http"), (":path", "/"), ("Accept", "*/*")], "field name \"Accept\" is not a lowercase token"),
-        ([(":method", "GET"), (":scheme", "http"), (":path", "/"), ("x y", "1")], "field name \"x y\" is not a lowercase token"),
-        ([(":method", "GET"), (":scheme", "http"), (":path", "/"), ("x-a", "1\r\nx-b: 2")], "field x-a has a NUL, CR or LF in its value"),
-        ([(":method", "GET"), (":scheme", "http"), (":path", "/"), ("connection", "close")], "connection-specific field connection is not allowed in HTTP/2"),
-        ([(":method", "POST"), (":scheme", "http"), (":path", "/"), ("transfer-encoding", "chunked")], "connection-specific field transfer-encoding is not allowed in HTTP/2"),
-        ([(":method", "GET"), (":scheme", "http"), (":path", "/"), ("te", "gzip")], "te may only be \"trailers\" in HTTP/2"),
+        (
+            [(":method", "GET"), (":scheme", "http"), (":path", "/"), ("Accept", "*/*")],
+            "field name \"Accept\" is not a lowercase token"
+        ),
+        (
+            [(":method", "GET"), (":scheme", "http"), (":path", "/"), ("x y", "1")],
+            "field name \"x y\" is not a lowercase token"
+        ),
+        (
+            [(":method", "GET"), (":scheme", "http"), (":path", "/"), ("x-a", "1\r\nx-b: 2")],
+            "field x-a has a NUL, CR or LF in its value"
+        ),
+        (
+            [(":method", "GET"), (":scheme", "http"), (":path", "/"), ("connection", "close")],
+            "connection-specific field connection is not allowed in HTTP/2"
+        ),
+        (
+            [(":method", "POST"), (":scheme", "http"), (":path", "/"), ("transfer-encoding", "chunked")],
+            "connection-specific field transfer-encoding is not allowed in HTTP/2"
+        ),
+        (
+            [(":method", "GET"), (":scheme", "http"), (":path", "/"), ("te", "gzip")],
+            "te may only be \"trailers\" in HTTP/2"
+        ),
     ]
 
     @Test("each malformed block is refused with its cause", arguments: Self.refusals)
@@ -92,7 +113,8 @@ struct HTTP2RequestBlockTests {
         headers.add(name: "x-hop", value: "1")
         headers.add(name: "Transfer-Encoding", value: "chunked")
         headers.add(name: "keep-alive", value: "timeout=5")
-        let block = HTTP2ResponseBlock.response(HTTPResponseHead(version: .http1_1, status: .tooManyRequests, headers: headers))
+        let block = HTTP2ResponseBlock.response(
+            HTTPResponseHead(version: .http1_1, status: .tooManyRequests, headers: headers))
         #expect(block.map(\.name) == [":status", "content-type", "x-ratelimit-remaining-requests"])
         #expect(block.map(\.value) == ["429", "application/json", "59"])
         #expect(block.map(\.indexable) == [.indexable, .nonIndexable, .nonIndexable])
@@ -169,9 +191,12 @@ struct HTTP2StreamCodecTests {
     @Test("a malformed request is answered 400 in OpenAI's envelope naming the fault; the handler sees nothing")
     func refusesMalformed() throws {
         let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
-        let block = HPACKHeaders([(":method", "POST"), (":scheme", "http"), (":path", "/v1/chat/completions"), ("Bad", "1")])
+        let block = HPACKHeaders([
+            (":method", "POST"), (":scheme", "http"), (":path", "/v1/chat/completions"), ("Bad", "1"),
+        ])
         try channel.writeInbound(HTTP2Frame.FramePayload.headers(.init(headers: block)))
-        try channel.writeInbound(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(ByteBuffer(string: "{}")), endStream: true)))
+        try channel.writeInbound(
+            HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(ByteBuffer(string: "{}")), endStream: true)))
         #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)
 
         guard case .headers(let answer) = try channel.readOutbound(as: HTTP2Frame.FramePayload.self),
@@ -196,7 +221,8 @@ struct HTTP2StreamCodecTests {
         let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "text/event-stream")
-        try channel.writeOutbound(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)))
+        try channel.writeOutbound(
+            HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)))
         try channel.writeOutbound(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: "data: {}\n\n"))))
         try channel.writeOutbound(HTTPServerResponsePart.end(nil))
         guard case .headers(let head) = try channel.readOutbound(as: HTTP2Frame.FramePayload.self) else {

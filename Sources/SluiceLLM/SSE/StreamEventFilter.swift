@@ -245,7 +245,8 @@ public struct StreamEventFilter: Sendable {
         var found: Range<Int>?
         var lineStart = 0
         while lineStart <= event.count {
-            let index = ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: event, from: lineStart, to: event.count) ?? event.count
+            let index =
+                ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: event, from: lineStart, to: event.count) ?? event.count
             if let value = dataValue(event, lineStart, index) {
                 guard found == nil else { return nil }
                 found = value
@@ -272,7 +273,8 @@ public struct StreamEventFilter: Sendable {
         var ranges: [Range<Int>] = []
         var lineStart = 0
         while lineStart <= event.count {
-            let index = ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: event, from: lineStart, to: event.count) ?? event.count
+            let index =
+                ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: event, from: lineStart, to: event.count) ?? event.count
             if let value = dataValue(event, lineStart, index) { ranges.append(value) }
             lineStart = index + 1
         }

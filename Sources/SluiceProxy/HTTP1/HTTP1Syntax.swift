@@ -83,7 +83,8 @@ enum HTTP1Syntax {
             var lineStart = 0
             while lineStart < bytes.count {
                 let newline =
-                    ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: bytes, from: lineStart, to: bytes.count) ?? bytes.count
+                    ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: bytes, from: lineStart, to: bytes.count)
+                    ?? bytes.count
                 var lineEnd = newline
                 if lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 if lineEnd == lineStart { break }  // the empty line that ends the section
@@ -93,7 +94,8 @@ enum HTTP1Syntax {
                     return .failure(
                         HTTP1ParseError(reason: "a header line is not 'name: value' (\(Self.quoted(line)))"))
                 }
-                let field = strings.map { ($0.string(name), $0.string(value)) }
+                let field =
+                    strings.map { ($0.string(name), $0.string(value)) }
                     ?? (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
                 switch name.count {
                 case 14 where Self.equalsLowercase(name, "content-length"):

@@ -27,9 +27,12 @@ enum HTTP2RequestBlock {
         var hasContentLength = false
         for (name, value, _) in block {
             if name.utf8.first == UInt8(ascii: ":") {
-                guard regular.isEmpty else { throw HTTP2HeaderError(reason: "pseudo-header \(name) after a regular field") }
+                guard regular.isEmpty else {
+                    throw HTTP2HeaderError(reason: "pseudo-header \(name) after a regular field")
+                }
                 guard Self.isPseudoHeaderValue(value) else {
-                    throw HTTP2HeaderError(reason: "pseudo-header \(name) has a space or control character in its value")
+                    throw HTTP2HeaderError(
+                        reason: "pseudo-header \(name) has a space or control character in its value")
                 }
                 switch name {
                 case ":method": try Self.set(&method, value, name)
@@ -65,7 +68,9 @@ enum HTTP2RequestBlock {
         case .GET, .HEAD, .DELETE, .CONNECT, .TRACE:
             break
         default:
-            if !hasContentLength { fields.append(endStream ? ("content-length", "0") : ("transfer-encoding", "chunked")) }
+            if !hasContentLength {
+                fields.append(endStream ? ("content-length", "0") : ("transfer-encoding", "chunked"))
+            }
         }
         fields.append(contentsOf: regular)
         return HTTPRequestHead(

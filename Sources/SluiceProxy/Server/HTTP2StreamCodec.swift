@@ -88,7 +88,8 @@ final class HTTP2StreamCodec: ChannelDuplexHandler, RemovableChannelHandler {
         headers.add(name: "content-length", value: String(body.count))
         let head = HTTPResponseHead(version: HTTPVersion(major: 2, minor: 0), status: .badRequest, headers: headers)
         context.write(self.wrapOutboundOut(.headers(.init(headers: HTTP2ResponseBlock.response(head)))), promise: nil)
-        let data = HTTP2Frame.FramePayload.Data(data: .byteBuffer(context.channel.allocator.buffer(bytes: body)), endStream: true)
+        let data = HTTP2Frame.FramePayload.Data(
+            data: .byteBuffer(context.channel.allocator.buffer(bytes: body)), endStream: true)
         context.writeAndFlush(self.wrapOutboundOut(.data(data)), promise: nil)
     }
 

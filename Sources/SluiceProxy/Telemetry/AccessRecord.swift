@@ -80,7 +80,9 @@ struct AccessRecord: JSONLogFields {
         if let completionTokens { Self.append(#","completion_tokens":"#, number: completionTokens, to: &line) }
         if let error { Self.append(#","error":"#, string: error, to: &line) }
         if let costUSD { Self.append(#","cost_usd":"#, string: costUSD, to: &line) }
-        if let malformedChunksDropped { Self.append(#","malformed_chunks_dropped":"#, number: malformedChunksDropped, to: &line) }
+        if let malformedChunksDropped {
+            Self.append(#","malformed_chunks_dropped":"#, number: malformedChunksDropped, to: &line)
+        }
         if let note { Self.append(#","note":"#, string: note, to: &line) }
     }
 

@@ -130,7 +130,8 @@ final class UpstreamPool {
         host.connecting += 1
         let endpoint = host.endpoint
         UpstreamConnector.connect(
-            to: endpoint, on: self.eventLoop, timers: self.timers, fieldStrings: self.fieldStrings).assumeIsolated().whenComplete { result in
+            to: endpoint, on: self.eventLoop, timers: self.timers, fieldStrings: self.fieldStrings
+        ).assumeIsolated().whenComplete { result in
             host.connecting -= 1
             switch result {
             case .success(let connection):

@@ -22,7 +22,7 @@ struct HTTP2RequestBlockTests {
         #expect(head.method == .POST)
         #expect(head.uri == "/v1/chat/completions")
         #expect(head.version == HTTPVersion(major: 2, minor: 0))
-        #expect(head.headers.map(\.name) == ["host", "content-type", "content-length", "authorization"])
+        #expect(head.headers.map(\.name) == ["content-type", "content-length", "authorization", "host"])
         #expect(head.headers["host"] == ["127.0.0.1:8080"])
     }
 
@@ -43,6 +43,11 @@ struct HTTP2RequestBlockTests {
         #expect(get.headers["host"] == ["sluice"])
     }
 
+    /// A valid request's pseudo-headers and then `field`.
+    private static func request(_ field: (String, String), method: String = "GET") -> [(String, String)] {
+        [(":method", method), (":scheme", "http"), (":path", "/"), field]
+    }
+
     /// A malformed block and the cause it is refused for.
     private static let refusals: [([(String, String)], String)] = [
         ([(":scheme", "http"), (":path", "/")], "no :method pseudo-header"),
@@ -56,30 +61,15 @@ struct HTTP2RequestBlockTests {
         ([(":method", "GET"), (":status", "200")], "unknown pseudo-header :status"),
         ([(":method", "GET"), ("accept", "*/*"), (":path", "/")], "pseudo-header :path after a regular field"),
         ([(":method", "GET"), (":path", "/a b")], "pseudo-header :path has a space or control character in its value"),
+        (request(("Accept", "*/*")), "field name \"Accept\" is not a lowercase token"),
+        (request(("x y", "1")), "field name \"x y\" is not a lowercase token"),
+        (request(("x-a", "1\r\nx-b: 2")), "field x-a has a NUL, CR or LF in its value"),
+        (request(("connection", "close")), "connection-specific field connection is not allowed in HTTP/2"),
         (
-            [(":method", "GET"), (":scheme", "http"), (":path", "/"), ("Accept", "*/*")],
-            "field name \"Accept\" is not a lowercase token"
-        ),
-        (
-            [(":method", "GET"), (":scheme", "http"), (":path", "/"), ("x y", "1")],
-            "field name \"x y\" is not a lowercase token"
-        ),
-        (
-            [(":method", "GET"), (":scheme", "http"), (":path", "/"), ("x-a", "1\r\nx-b: 2")],
-            "field x-a has a NUL, CR or LF in its value"
-        ),
-        (
-            [(":method", "GET"), (":scheme", "http"), (":path", "/"), ("connection", "close")],
-            "connection-specific field connection is not allowed in HTTP/2"
-        ),
-        (
-            [(":method", "POST"), (":scheme", "http"), (":path", "/"), ("transfer-encoding", "chunked")],
+            request(("transfer-encoding", "chunked"), method: "POST"),
             "connection-specific field transfer-encoding is not allowed in HTTP/2"
         ),
-        (
-            [(":method", "GET"), (":scheme", "http"), (":path", "/"), ("te", "gzip")],
-            "te may only be \"trailers\" in HTTP/2"
-        ),
+        (request(("te", "gzip")), "te may only be \"trailers\" in HTTP/2"),
     ]
 
     @Test("each malformed block is refused with its cause", arguments: Self.refusals)

@@ -33,6 +33,13 @@ struct HTTP1MessageReader<Head: Equatable> {
 
     private var state = State.head
     private var bytes = HTTP1PendingBytes()
+    /// The repeated header strings, made once: the event loop's (see ``HTTP1FieldStrings``). Handed to
+    /// the head reader.
+    private let strings: HTTP1FieldStrings
+
+    init(fieldStrings: HTTP1FieldStrings) {
+        self.strings = fieldStrings
+    }
 
     /// Adds bytes read from the connection.
     mutating func append(_ buffer: ByteBuffer) {
@@ -41,9 +48,10 @@ struct HTTP1MessageReader<Head: Equatable> {
     }
 
     /// The next event, or nil when more bytes are needed. `readingHead` reads a head from the bytes (nil
-    /// when it has not all arrived) and says how its body is framed.
+    /// when it has not all arrived), making its strings through the cache it is given, and says how its
+    /// body is framed.
     mutating func next(
-        readingHead: (inout ByteBuffer) throws(HTTP1ParseError) -> (Head, HTTP1BodyReader.Framing)?
+        readingHead: (inout ByteBuffer, HTTP1FieldStrings) throws(HTTP1ParseError) -> (Head, HTTP1BodyReader.Framing)?
     ) throws(HTTP1ParseError) -> Event? {
         guard var buffer = self.bytes.take() else {
             // Only a body read whole (or none at all) ends without more bytes.
@@ -73,14 +81,14 @@ struct HTTP1MessageReader<Head: Equatable> {
 
     private mutating func step(
         _ buffer: inout ByteBuffer,
-        readingHead: (inout ByteBuffer) throws(HTTP1ParseError) -> (Head, HTTP1BodyReader.Framing)?
+        readingHead: (inout ByteBuffer, HTTP1FieldStrings) throws(HTTP1ParseError) -> (Head, HTTP1BodyReader.Framing)?
     ) throws(HTTP1ParseError) -> Event? {
         switch self.state {
         case .failed:
             buffer.clear()
             return nil
         case .head:
-            guard let (head, framing) = try readingHead(&buffer) else { return nil }
+            guard let (head, framing) = try readingHead(&buffer, self.strings) else { return nil }
             self.state = .body(HTTP1BodyReader(framing))
             return .head(head)
         case .body(var reader):

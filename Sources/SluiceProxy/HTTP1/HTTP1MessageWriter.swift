@@ -110,11 +110,11 @@ struct HTTP1MessageWriter {
         var size = 0
         for (name, value) in headers {
             switch name.utf8.count {
-            case 14 where Self.equalsLowercase(name, "content-length"):
+            case 14 where HTTP1Syntax.equalsLowercase(name, "content-length"):
                 hasLength = true
-            case 17 where Self.equalsLowercase(name, "transfer-encoding"):
+            case 17 where HTTP1Syntax.equalsLowercase(name, "transfer-encoding"):
                 hasTransferEncoding = true
-                saysChunked = Self.equalsLowercase(value, "chunked")
+                saysChunked = HTTP1Syntax.equalsLowercase(value, "chunked")
             default:
                 break
             }
@@ -146,8 +146,8 @@ struct HTTP1MessageWriter {
             var offset = 0
             for (name, value) in headers {
                 if drops {
-                    if dropLength && Self.equalsLowercase(name, "content-length") { continue }
-                    if dropTransferEncoding && Self.equalsLowercase(name, "transfer-encoding") { continue }
+                    if dropLength && HTTP1Syntax.equalsLowercase(name, "content-length") { continue }
+                    if dropTransferEncoding && HTTP1Syntax.equalsLowercase(name, "transfer-encoding") { continue }
                 }
                 offset = Self.copy(name, to: out, at: offset)
                 out[offset] = UInt8(ascii: ":")
@@ -292,19 +292,5 @@ struct HTTP1MessageWriter {
         guard let second else { return first }
         first.futureResult.cascade(to: second)
         return first
-    }
-
-    /// Whether `text` equals the lowercase ASCII `lowercase`, ignoring ASCII case, without a lowercased copy.
-    static func equalsLowercase(_ text: String, _ lowercase: StaticString) -> Bool {
-        let count = lowercase.utf8CodeUnitCount
-        guard text.utf8.count == count else { return false }
-        let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: count)
-        var index = 0
-        for byte in text.utf8 {
-            let folded = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-            if folded != expected[index] { return false }
-            index += 1
-        }
-        return true
     }
 }

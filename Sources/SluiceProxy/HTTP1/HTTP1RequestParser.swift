@@ -10,13 +10,11 @@ import NIOHTTP1
 struct HTTP1RequestParser {
     typealias Event = HTTP1MessageReader<HTTPRequestHead>.Event
 
-    private var reader = HTTP1MessageReader<HTTPRequestHead>()
-    /// The repeated header strings and request targets, made once: the event loop's (see
-    /// ``HTTP1FieldStrings``).
-    private let strings: HTTP1FieldStrings
+    private var reader: HTTP1MessageReader<HTTPRequestHead>
 
+    /// `fieldStrings`: the event loop's cache of repeated header strings and request targets.
     init(fieldStrings: HTTP1FieldStrings = HTTP1FieldStrings()) {
-        self.strings = fieldStrings
+        self.reader = HTTP1MessageReader(fieldStrings: fieldStrings)
     }
 
     /// Adds bytes read from the connection.
@@ -26,9 +24,7 @@ struct HTTP1RequestParser {
 
     /// The next event, or nil when more bytes are needed.
     mutating func next() throws(HTTP1ParseError) -> Event? {
-        try self.reader.next { [strings] buffer throws(HTTP1ParseError) in
-            try Self.readHead(&buffer, strings: strings)
-        }
+        try self.reader.next(readingHead: Self.readHead)
     }
 
     /// A head and its body's framing, once all of it has arrived.

@@ -14,12 +14,11 @@ struct HTTP1ResponseParser {
     typealias Event = HTTP1MessageReader<HTTPResponseHead>.Event
     typealias Ending = HTTP1MessageReader<HTTPResponseHead>.Ending
 
-    private var reader = HTTP1MessageReader<HTTPResponseHead>()
-    /// The repeated header strings, made once: the event loop's (see ``HTTP1FieldStrings``).
-    private let strings: HTTP1FieldStrings
+    private var reader: HTTP1MessageReader<HTTPResponseHead>
 
+    /// `fieldStrings`: the event loop's cache of repeated header strings.
     init(fieldStrings: HTTP1FieldStrings = HTTP1FieldStrings()) {
-        self.strings = fieldStrings
+        self.reader = HTTP1MessageReader(fieldStrings: fieldStrings)
     }
 
     /// Adds bytes read from the connection.
@@ -30,7 +29,7 @@ struct HTTP1ResponseParser {
     /// The next event, or nil when more bytes are needed. `respondingToHEAD` says whether the response
     /// being read answers a `HEAD` request (its head carries no body).
     mutating func next(respondingToHEAD: Bool) throws(HTTP1ParseError) -> Event? {
-        try self.reader.next { [strings] buffer throws(HTTP1ParseError) in
+        try self.reader.next { buffer, strings throws(HTTP1ParseError) in
             try Self.readHead(&buffer, respondingToHEAD: respondingToHEAD, strings: strings)
         }
     }

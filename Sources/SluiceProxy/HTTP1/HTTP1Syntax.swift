@@ -212,7 +212,7 @@ enum HTTP1Syntax {
     static func isKeepAlive(_ headers: HTTPHeaders, version: HTTPVersion) -> Bool {
         var keeps: Bool?
         for (name, value) in headers
-        where name.utf8.count == 10 && HTTP1MessageWriter.equalsLowercase(name, "connection") {
+        where name.utf8.count == 10 && HTTP1Syntax.equalsLowercase(name, "connection") {
             Self.forEachListItem(value) { item in
                 if Self.equalsLowercase(item, "close") {
                     keeps = false
@@ -256,9 +256,18 @@ enum HTTP1Syntax {
         return true
     }
 
+    /// Whether `text` equals the lowercase ASCII `lowercase`, ignoring ASCII case, without a lowercased copy.
+    static func equalsLowercase(_ text: String, _ lowercase: StaticString) -> Bool {
+        guard text.utf8.count == lowercase.utf8CodeUnitCount else { return false }
+        return text.utf8.withContiguousStorageIfAvailable {
+            Self.equalsLowercase(UnsafeRawBufferPointer($0), lowercase)
+        }
+            ?? Array(text.utf8).withUnsafeBytes { Self.equalsLowercase($0, lowercase) }
+    }
+
     /// The start of a line as quoted text, for an error message.
     static func quoted(_ line: ByteBuffer) -> String {
-        String(decoding: line.readableBytesView.prefix(40), as: UTF8.self).debugDescription
+        line.withUnsafeReadableBytes { Self.quoted($0) }
     }
 
     static func quoted(_ line: UnsafeRawBufferPointer) -> String {

@@ -21,13 +21,14 @@ enum HTTP2RequestBlock {
         var path: String?
         var scheme: String?
         var authority: String?
-        var regular: [(String, String)] = []
-        regular.reserveCapacity(block.count)
+        // The regular fields, then the two a request head may need added: one array, sized once.
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(block.count + 2)
         var hasHost = false
         var hasContentLength = false
         for (name, value, _) in block {
             if name.utf8.first == UInt8(ascii: ":") {
-                guard regular.isEmpty else {
+                guard fields.isEmpty else {
                     throw HTTP2HeaderError(reason: "pseudo-header \(name) after a regular field")
                 }
                 guard Self.isPseudoHeaderValue(value) else {
@@ -51,17 +52,15 @@ enum HTTP2RequestBlock {
             case "content-length": hasContentLength = true
             default: break
             }
-            regular.append((name, value))
+            fields.append((name, value))
         }
         guard let method else { throw HTTP2HeaderError(reason: "no :method pseudo-header") }
         guard let path else { throw HTTP2HeaderError(reason: "no :path pseudo-header") }
         guard !path.isEmpty else { throw HTTP2HeaderError(reason: "empty :path pseudo-header") }
         guard scheme != nil else { throw HTTP2HeaderError(reason: "no :scheme pseudo-header") }
 
-        // The head NIO's HTTP/2-to-HTTP/1 codec gave: `host` from `:authority`, and the framing an HTTP/1
+        // What NIO's HTTP/2-to-HTTP/1 codec added: `host` from `:authority`, and the framing an HTTP/1
         // reader expects of a request that may carry a body.
-        var fields: [(String, String)] = []
-        fields.reserveCapacity(regular.count + 2)
         if !hasHost, let authority { fields.append(("host", authority)) }
         let httpMethod = HTTPMethod(rawValue: method)
         switch httpMethod {
@@ -72,7 +71,6 @@ enum HTTP2RequestBlock {
                 fields.append(endStream ? ("content-length", "0") : ("transfer-encoding", "chunked"))
             }
         }
-        fields.append(contentsOf: regular)
         return HTTPRequestHead(
             version: HTTPVersion(major: 2, minor: 0), method: httpMethod, uri: path, headers: HTTPHeaders(fields))
     }
@@ -149,7 +147,7 @@ enum HTTP2ResponseBlock {
         // never carry one on HTTP/2, so the list is almost always empty and made only when there is one.
         var named: [String] = []
         for (name, value) in headers
-        where name.utf8.count == 10 && HTTP1MessageWriter.equalsLowercase(name, "connection") {
+        where name.utf8.count == 10 && HTTP1Syntax.equalsLowercase(name, "connection") {
             HTTP1Syntax.forEachListItem(value) { named.append(String(decoding: $0, as: UTF8.self).lowercased()) }
         }
         for (name, value) in headers {

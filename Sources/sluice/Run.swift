@@ -59,7 +59,10 @@ struct Run: AsyncParsableCommand {
         logger.info("starting", metadata: ["policy": .string(path ?? "<quickstart>"), "version": .string(SluiceVersion.text)])
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: gateway)]
         if let path {
-            services.append(.init(service: PolicyReloader(path: path, gateway: gateway)))
+            // Trapped before the gateway starts, so a SIGHUP sent as soon as it reports ready reloads
+            // instead of ending the process.
+            let sighup = await UnixSignalsSequence(trapping: .sighup)
+            services.append(.init(service: PolicyReloader(path: path, gateway: gateway, sighup: sighup)))
         }
         let group = ServiceGroup(
             configuration: .init(

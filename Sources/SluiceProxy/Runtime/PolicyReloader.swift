@@ -1,7 +1,7 @@
 import Logging
 public import ServiceLifecycle
 public import SluicePolicy
-import UnixSignals
+public import UnixSignals
 
 /// Reloads the policy when its file, or a file it references, changes, and at once on SIGHUP.
 ///
@@ -12,12 +12,22 @@ public final class PolicyReloader: Service, Sendable {
     private let gateway: Gateway
     private let environment: PolicyEnvironment
     private let interval: Duration
+    private let sighup: UnixSignalsSequence?
 
-    public init(path: String, gateway: Gateway, environment: PolicyEnvironment = .process, interval: Duration = .milliseconds(250)) {
+    /// `sighup`: SIGHUP, trapped already. The command traps it before the gateway reports ready, since a
+    /// SIGHUP that arrives before it is trapped ends the process; without it, `run()` traps it itself.
+    public init(
+        path: String,
+        gateway: Gateway,
+        environment: PolicyEnvironment = .process,
+        interval: Duration = .milliseconds(250),
+        sighup: UnixSignalsSequence? = nil
+    ) {
         self.path = path
         self.gateway = gateway
         self.environment = environment
         self.interval = interval
+        self.sighup = sighup
     }
 
     public func run() async throws {
@@ -69,7 +79,12 @@ public final class PolicyReloader: Service, Sendable {
     }
 
     private func watchSignals(_ requests: AsyncStream<String>.Continuation) async {
-        let signals = await UnixSignalsSequence(trapping: .sighup)
+        let signals: UnixSignalsSequence
+        if let sighup = self.sighup {
+            signals = sighup
+        } else {
+            signals = await UnixSignalsSequence(trapping: .sighup)
+        }
         for await _ in signals {
             requests.yield("SIGHUP")
         }

@@ -76,6 +76,7 @@ enum AppServer {
         // HTTP2StreamCodec checks each request header block while it reads it; NIO's own check would walk
         // every block again, and every answer block Sluice builds itself.
         connection.headerBlockValidation = .disabled
+        try sync.addHandler(FlushCoalescer())
         _ = try sync.configureHTTP2Pipeline(
             mode: .server,
             connectionConfiguration: connection,

@@ -1,0 +1,85 @@
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import SluiceProxy
+
+@Suite("FlushCoalescer on an EmbeddedChannel")
+struct FlushCoalescerTests {
+    /// Sits between the socket and the coalescer: counts the flushes that would reach the socket.
+    final class FlushCounter: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = ByteBuffer
+        var flushes = 0
+        func flush(context: ChannelHandlerContext) {
+            self.flushes += 1
+            context.flush()
+        }
+    }
+
+    func channel() throws -> (EmbeddedChannel, FlushCounter) {
+        let channel = EmbeddedChannel()
+        let counter = FlushCounter()
+        try channel.pipeline.syncOperations.addHandler(counter)
+        try channel.pipeline.syncOperations.addHandler(FlushCoalescer())
+        return (channel, counter)
+    }
+
+    func drain(_ channel: EmbeddedChannel) throws -> [String] {
+        var written: [String] = []
+        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { written.append(String(buffer: buffer)) }
+        return written
+    }
+
+    @Test("flushes asked for in one turn reach the socket once, after the turn, carrying every write")
+    func oneFlushPerTurn() throws {
+        let (channel, counter) = try self.channel()
+        channel.writeAndFlush(ByteBuffer(string: "stream 1"), promise: nil)
+        channel.writeAndFlush(ByteBuffer(string: "stream 3"), promise: nil)
+        channel.flush()
+        #expect(counter.flushes == 0)
+        #expect(try self.drain(channel).isEmpty)
+
+        channel.embeddedEventLoop.run()
+        #expect(counter.flushes == 1)
+        #expect(try self.drain(channel) == ["stream 1", "stream 3"])
+
+        channel.writeAndFlush(ByteBuffer(string: "stream 5"), promise: nil)
+        channel.embeddedEventLoop.run()
+        #expect(counter.flushes == 2)
+        #expect(try self.drain(channel) == ["stream 5"])
+        _ = try? channel.finish()
+    }
+
+    @Test("a write's promise completes once the coalesced flush has written it")
+    func promiseCompletes() throws {
+        let (channel, _) = try self.channel()
+        let done = channel.writeAndFlush(ByteBuffer(string: "answer"))
+        var completed = false
+        done.whenSuccess { completed = true }
+        #expect(!completed)
+        channel.embeddedEventLoop.run()
+        #expect(completed)
+        _ = try? channel.finish()
+    }
+
+    @Test("a close right after a flush writes what was flushed first (a GOAWAY is not dropped)")
+    func closeFlushesFirst() throws {
+        let (channel, counter) = try self.channel()
+        channel.writeAndFlush(ByteBuffer(string: "GOAWAY"), promise: nil)
+        channel.close(promise: nil)
+        #expect(counter.flushes == 1)
+        #expect(try self.drain(channel) == ["GOAWAY"])
+        channel.embeddedEventLoop.run()
+        #expect(counter.flushes == 1)
+    }
+
+    @Test("nothing flushed waits: no flush is asked for, none is made")
+    func noFlushWithoutAsking() throws {
+        let (channel, counter) = try self.channel()
+        channel.write(ByteBuffer(string: "unflushed"), promise: nil)
+        channel.embeddedEventLoop.run()
+        #expect(counter.flushes == 0)
+        #expect(try self.drain(channel).isEmpty)
+        _ = try? channel.finish()
+    }
+}

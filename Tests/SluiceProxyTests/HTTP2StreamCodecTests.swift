@@ -206,7 +206,7 @@ struct HTTP2StreamCodecTests {
         _ = try channel.finish()
     }
 
-    @Test("an answer is written as HEADERS, DATA and an empty DATA that ends the stream, or trailers")
+    @Test("an answer flushed part by part is HEADERS, DATA and an empty DATA that ends the stream, or trailers")
     func writesAnswer() throws {
         let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
         var headers = HTTPHeaders()
@@ -241,6 +241,58 @@ struct HTTP2StreamCodecTests {
         }
         #expect(block.endStream)
         #expect(block.headers.map(\.name) == ["x-done"])
+        _ = try channel.finish()
+    }
+
+    @Test("an answer written whole is two frames: the last DATA frame ends the stream; every promise completes")
+    func foldsEndIntoLastData() throws {
+        let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
+        let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: ["content-type": "application/json"])
+        channel.write(HTTPServerResponsePart.head(head), promise: nil)
+        let first = channel.write(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: "{\"id\":"))))
+        let second = channel.write(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: "1}"))))
+        let end = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+        var frames: [HTTP2Frame.FramePayload] = []
+        while let frame = try channel.readOutbound(as: HTTP2Frame.FramePayload.self) { frames.append(frame) }
+        guard frames.count == 3, case .headers(let block) = frames[0], case .data(let body) = frames[1],
+            case .data(let last) = frames[2]
+        else {
+            Issue.record("expected HEADERS and two DATA frames, got \(frames)")
+            return
+        }
+        #expect(!block.endStream)
+        #expect(body.data == .byteBuffer(ByteBuffer(string: "{\"id\":")))
+        #expect(!body.endStream)
+        #expect(last.data == .byteBuffer(ByteBuffer(string: "1}")))
+        #expect(last.endStream)
+        var completed = 0
+        for future in [first, second, end] { future.whenSuccess { completed += 1 } }
+        #expect(completed == 3)
+        _ = try channel.finish()
+    }
+
+    @Test("a flush sends the held DATA frame at once: a streamed chunk is not held back")
+    func flushReleasesHeldData() throws {
+        let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
+        let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: ["content-type": "text/event-stream"])
+        channel.write(HTTPServerResponsePart.head(head), promise: nil)
+        channel.write(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: "data: 1\n\n"))), promise: nil)
+        channel.flush()
+        guard case .headers = try channel.readOutbound(as: HTTP2Frame.FramePayload.self),
+            case .data(let chunk) = try channel.readOutbound(as: HTTP2Frame.FramePayload.self)
+        else {
+            Issue.record("the chunk was not sent on flush")
+            return
+        }
+        #expect(chunk.data == .byteBuffer(ByteBuffer(string: "data: 1\n\n")))
+        #expect(!chunk.endStream)
+        channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
+        guard case .data(let end) = try channel.readOutbound(as: HTTP2Frame.FramePayload.self) else {
+            Issue.record("no end of stream")
+            return
+        }
+        #expect(end.endStream)
+        #expect(end.data.readableBytes == 0)
         _ = try channel.finish()
     }
 }

@@ -9,7 +9,7 @@ import SluiceLLM
 /// It replaces NIO's `HTTP2FramePayloadToHTTP1ServerCodec`, NIO's header-block validation (switched off
 /// on the connection: ``HTTP2RequestBlock`` checks the same rules while it reads the block) and the
 /// handler that marked answer fields as not indexed: one handler and one pass over each header block
-/// instead of three handlers and four passes.
+/// instead of three handlers and four passes. The last DATA frame of an answer carries END_STREAM.
 ///
 /// A malformed request header block is answered here, with a 400 in OpenAI's envelope that names the
 /// fault (RFC 9113 §8.1.1 lets a server answer a malformed request before it ends the stream); nothing
@@ -30,6 +30,18 @@ final class HTTP2StreamCodec: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private var state = State.head
+
+    /// A DATA frame of the answer and its write's promise.
+    private struct HeldData {
+        var frame: HTTP2Frame.FramePayload.Data
+        var promise: EventLoopPromise<Void>?
+    }
+
+    /// The answer's latest DATA frame, held until the next write, flush or close. When the end of the
+    /// answer comes next, this frame carries END_STREAM itself: an answer is two frames (HEADERS, DATA)
+    /// rather than three with an empty DATA frame to end the stream. Holding it costs no latency: the
+    /// handler flushes after each part it relays, and a flush sends the frame.
+    private var heldData: HeldData?
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch self.unwrapInboundIn(data) {
@@ -94,17 +106,54 @@ final class HTTP2StreamCodec: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let payload: HTTP2Frame.FramePayload
         switch self.unwrapOutboundIn(data) {
         case .head(let head):
-            payload = .headers(.init(headers: HTTP2ResponseBlock.response(head)))
+            self.releaseHeldData(context: context)
+            context.write(self.wrapOutboundOut(.headers(.init(headers: HTTP2ResponseBlock.response(head)))), promise: promise)
         case .body(let body):
-            payload = .data(.init(data: body))
+            self.releaseHeldData(context: context)
+            self.heldData = HeldData(frame: .init(data: body), promise: promise)
         case .end(.none):
-            payload = .data(.init(data: .byteBuffer(context.channel.allocator.buffer(capacity: 0)), endStream: true))
+            guard var held = self.heldData else {
+                let empty = context.channel.allocator.buffer(capacity: 0)
+                context.write(self.wrapOutboundOut(.data(.init(data: .byteBuffer(empty), endStream: true))), promise: promise)
+                return
+            }
+            self.heldData = nil
+            held.frame.endStream = true
+            if let promise {
+                if let heldPromise = held.promise {
+                    heldPromise.futureResult.cascade(to: promise)
+                } else {
+                    held.promise = promise
+                }
+            }
+            context.write(self.wrapOutboundOut(.data(held.frame)), promise: held.promise)
         case .end(.some(let trailers)):
-            payload = .headers(.init(headers: HTTP2ResponseBlock.trailers(trailers), endStream: true))
+            self.releaseHeldData(context: context)
+            let block = HTTP2ResponseBlock.trailers(trailers)
+            context.write(self.wrapOutboundOut(.headers(.init(headers: block, endStream: true))), promise: promise)
         }
-        context.write(self.wrapOutboundOut(payload), promise: promise)
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        self.releaseHeldData(context: context)
+        context.flush()
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        self.releaseHeldData(context: context)
+        context.close(mode: mode, promise: promise)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.releaseHeldData(context: context)
+    }
+
+    /// Writes the held DATA frame as it is: something other than the end of the answer came next.
+    private func releaseHeldData(context: ChannelHandlerContext) {
+        guard let held = self.heldData else { return }
+        self.heldData = nil
+        context.write(self.wrapOutboundOut(.data(held.frame)), promise: held.promise)
     }
 }

@@ -16,11 +16,13 @@ struct FlushCoalescerTests {
         }
     }
 
-    func channel() throws -> (EmbeddedChannel, FlushCounter) {
-        let channel = EmbeddedChannel()
+    func channel(
+        loop: EmbeddedEventLoop = EmbeddedEventLoop(), batch: LoopFlushes? = nil
+    ) throws -> (EmbeddedChannel, FlushCounter) {
+        let channel = EmbeddedChannel(loop: loop)
         let counter = FlushCounter()
         try channel.pipeline.syncOperations.addHandler(counter)
-        try channel.pipeline.syncOperations.addHandler(FlushCoalescer())
+        try channel.pipeline.syncOperations.addHandler(FlushCoalescer(batch: batch ?? LoopFlushes(eventLoop: loop)))
         return (channel, counter)
     }
 
@@ -80,6 +82,35 @@ struct FlushCoalescerTests {
         channel.embeddedEventLoop.run()
         #expect(counter.flushes == 0)
         #expect(try self.drain(channel).isEmpty)
+        _ = try? channel.finish()
+    }
+
+    @Test("the connections of one loop are flushed together at the end of the turn")
+    func oneBatchPerLoop() throws {
+        let loop = EmbeddedEventLoop()
+        let batch = LoopFlushes(eventLoop: loop)
+        let (app, appFlushes) = try self.channel(loop: loop, batch: batch)
+        let (upstream, upstreamFlushes) = try self.channel(loop: loop, batch: batch)
+        app.writeAndFlush(ByteBuffer(string: "answer"), promise: nil)
+        upstream.writeAndFlush(ByteBuffer(string: "request"), promise: nil)
+        #expect(appFlushes.flushes == 0 && upstreamFlushes.flushes == 0)
+        loop.run()
+        #expect(appFlushes.flushes == 1 && upstreamFlushes.flushes == 1)
+        #expect(try self.drain(app) == ["answer"])
+        #expect(try self.drain(upstream) == ["request"])
+        _ = try? app.finish()
+        _ = try? upstream.finish()
+    }
+
+    @Test("a flush asked for while the batch is being flushed (from a write's callback) is made too")
+    func flushFromCallback() throws {
+        let (channel, counter) = try self.channel()
+        channel.writeAndFlush(ByteBuffer(string: "end of answer")).whenSuccess {
+            channel.writeAndFlush(ByteBuffer(string: "next"), promise: nil)
+        }
+        channel.embeddedEventLoop.run()
+        #expect(counter.flushes == 2)
+        #expect(try self.drain(channel) == ["end of answer", "next"])
         _ = try? channel.finish()
     }
 }

@@ -14,6 +14,8 @@ final class LoopContext: @unchecked Sendable {
     /// The header strings this loop's HTTP/1.1 connections repeat, shared by all of them (see
     /// ``HTTP1FieldStrings``).
     let fieldStrings: HTTP1FieldStrings
+    /// The flushes this loop's connections ask for, made together at the end of each turn.
+    let flushes: LoopFlushes
     private let idPrefix: String
     private var nextID: UInt64 = 0
 
@@ -21,7 +23,9 @@ final class LoopContext: @unchecked Sendable {
         self.eventLoop = eventLoop
         self.timers = LoopTimers(eventLoop: eventLoop)
         self.fieldStrings = HTTP1FieldStrings()
-        self.pool = UpstreamPool(eventLoop: eventLoop, timers: self.timers, fieldStrings: self.fieldStrings)
+        self.flushes = LoopFlushes(eventLoop: eventLoop)
+        self.pool = UpstreamPool(
+            eventLoop: eventLoop, timers: self.timers, fieldStrings: self.fieldStrings, flushes: self.flushes)
         self.metrics = LoopMetrics(metrics: metrics)
         let random = UInt32.random(in: 0...UInt32.max)
         self.idPrefix = "req_" + String(random, radix: 16) + String(index, radix: 16) + "_"

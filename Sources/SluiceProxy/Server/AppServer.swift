@@ -9,6 +9,7 @@ import NIOPosix
 /// Each accepted connection starts with an ``HTTPVersionSniffer``; HTTP/1.1 connections get an
 /// ``HTTP1ServerCodec`` and one ``RequestHandler``, HTTP/2 connections get NIO's HTTP/2 handler, a
 /// connection manager for graceful GOAWAY, and a ``RequestHandler`` per stream behind an ``HTTP2StreamCodec``.
+/// Both kinds make their flushes at the end of the loop turn (``FlushCoalescer``).
 enum AppServer {
     static func bind(
         host: String,
@@ -54,6 +55,7 @@ enum AppServer {
         // in OpenAI's envelope (NIO's error handler wrote an empty 400). Outbound headers are not validated
         // again: the values Sluice writes are either parsed from a peer already or checked where they enter
         // (a model name or secret with a control character is refused: ScannedRequest, the policy decoder).
+        try sync.addHandler(FlushCoalescer(batch: loop.flushes))
         try sync.addHandler(HTTP1ServerCodec(fieldStrings: loop.fieldStrings))
         try sync.addHandler(RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/1.1"))
     }
@@ -76,7 +78,7 @@ enum AppServer {
         // HTTP2StreamCodec checks each request header block while it reads it; NIO's own check would walk
         // every block again, and every answer block Sluice builds itself.
         connection.headerBlockValidation = .disabled
-        try sync.addHandler(FlushCoalescer())
+        try sync.addHandler(FlushCoalescer(batch: loop.flushes))
         _ = try sync.configureHTTP2Pipeline(
             mode: .server,
             connectionConfiguration: connection,

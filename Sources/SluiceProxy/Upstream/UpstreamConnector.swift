@@ -15,7 +15,8 @@ enum UpstreamConnector {
         to endpoint: UpstreamEndpoint,
         on eventLoop: any EventLoop,
         timers: LoopTimers,
-        fieldStrings: HTTP1FieldStrings
+        fieldStrings: HTTP1FieldStrings,
+        flushes: LoopFlushes
     ) -> EventLoopFuture<UpstreamConnection> {
         let host = endpoint.key.host
         let handshake = eventLoop.makePromise(of: String?.self)
@@ -51,7 +52,7 @@ enum UpstreamConnector {
                     setupDeadline.cancel()
                     return try Self.configure(
                         channel: channel, negotiated: negotiated, endpoint: endpoint, timers: timers,
-                        fieldStrings: fieldStrings)
+                        fieldStrings: fieldStrings, flushes: flushes)
                 }
             }
     }
@@ -61,7 +62,8 @@ enum UpstreamConnector {
         negotiated: String?,
         endpoint: UpstreamEndpoint,
         timers: LoopTimers,
-        fieldStrings: HTTP1FieldStrings
+        fieldStrings: HTTP1FieldStrings,
+        flushes: LoopFlushes
     ) throws -> UpstreamConnection {
         let sync = channel.pipeline.syncOperations
         if negotiated == "h2" {
@@ -78,6 +80,8 @@ enum UpstreamConnector {
         // Our own HTTP/1.1 codec rather than NIO's encoder and decoder: a request leaves in one write, and
         // a response is read without a pipeline trip per part (HTTP1ClientCodec). Outbound headers are not
         // re-validated; see AppServer.configureHTTP1 for why that is safe.
+        // Its flushes wait for the end of the loop turn, with the app connections' (FlushCoalescer says why).
+        try sync.addHandler(FlushCoalescer(batch: flushes))
         try sync.addHandler(HTTP1ClientCodec(fieldStrings: fieldStrings))
         let handler = UpstreamResponseHandler(
             host: endpoint.key.host, timers: timers, poolIdleTimeout: endpoint.idleTimeout)

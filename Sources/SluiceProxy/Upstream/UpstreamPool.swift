@@ -14,14 +14,21 @@ final class UpstreamPool {
     private let eventLoop: any EventLoop
     private let timers: LoopTimers
     private let fieldStrings: HTTP1FieldStrings
+    private let flushes: LoopFlushes
     private var hosts: [UpstreamKey: HostPool] = [:]
     /// Told each time a connection is opened, for the connections metric.
     var onConnectionOpened: ((UpstreamEndpoint) -> Void)?
 
-    init(eventLoop: any EventLoop, timers: LoopTimers, fieldStrings: HTTP1FieldStrings = HTTP1FieldStrings()) {
+    init(
+        eventLoop: any EventLoop,
+        timers: LoopTimers,
+        fieldStrings: HTTP1FieldStrings = HTTP1FieldStrings(),
+        flushes: LoopFlushes? = nil
+    ) {
         self.eventLoop = eventLoop
         self.timers = timers
         self.fieldStrings = fieldStrings
+        self.flushes = flushes ?? LoopFlushes(eventLoop: eventLoop)
     }
 
     /// Sends `call` as soon as a connection is free; its delegate hears the outcome.
@@ -130,7 +137,8 @@ final class UpstreamPool {
         host.connecting += 1
         let endpoint = host.endpoint
         UpstreamConnector.connect(
-            to: endpoint, on: self.eventLoop, timers: self.timers, fieldStrings: self.fieldStrings
+            to: endpoint, on: self.eventLoop, timers: self.timers, fieldStrings: self.fieldStrings,
+            flushes: self.flushes
         ).assumeIsolated().whenComplete { result in
             host.connecting -= 1
             switch result {

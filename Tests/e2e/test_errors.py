@@ -181,6 +181,11 @@ def test_request_that_is_not_http(sluice, request_bytes):
     assert error["type"] == "invalid_request_error"
     assert error["code"] == "invalid_http"
     assert "not valid HTTP/1.1" in error["message"]
+    request_id = next(
+        line.split(b":", 1)[1].strip().decode() for line in head.split(b"\r\n") if line.lower().startswith(b"x-request-id:")
+    )
+    logged = sluice.access_log(request_id)
+    assert logged["status"] == 400 and logged["error"] == "invalid_http"
 
 
 def test_head_request_gets_a_head_only(sluice):

@@ -223,3 +223,10 @@ def test_malformed_h2_header_block_is_answered_400_naming_the_fault(sluice):
     assert not any(kind == 0x3 and stream == 1 for kind, _, stream, _ in frames), "stream 1 was reset"
     listed = b"".join(payload for kind, _, stream, payload in frames if kind == 0x0 and stream == 3)
     assert json.loads(listed)["object"] == "list", "the next stream on the connection was not served"
+    # Logged like any request: one access line with what could be read of it.
+    line = sluice.wait_for_log(
+        lambda log: log.get("msg") == "access" and log.get("error") == "invalid_http",
+        5,
+        "an access line for the refused stream",
+    )
+    assert (line["status"], line["method"], line["path"], line["protocol"]) == (400, "POST", CHAT_PATH, "HTTP/2")

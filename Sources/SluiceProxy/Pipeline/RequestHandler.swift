@@ -175,6 +175,10 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let refusal = event as? HTTP2RequestRefusal {
+            self.refuseUnreadable(SluiceError.invalidHTTP2(refusal.reason), method: refusal.method, path: refusal.path)
+            return
+        }
         // Graceful shutdown of an HTTP/1.1 connection: close it now if idle, else right after this answer.
         // (HTTP/2 connections are drained by their connection manager with GOAWAY instead.)
         if event is ChannelShouldQuiesceEvent, self.protocolName == "HTTP/1.1" {
@@ -216,20 +220,25 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 Self.close(context, lingering: true)
             }
         case .idle:
-            // No request could be read at all: answer without an exchange.
-            let body = SluiceError.invalidHTTP("\(error)").openAIBody()
-            var headers = HTTPHeaders()
-            headers.add(name: "content-type", value: "application/json")
-            headers.add(name: "content-length", value: String(body.count))
-            headers.add(name: "connection", value: "close")
-            let head = HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers)
-            context.write(self.wrapOutboundOut(.head(head)), promise: nil)
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
-            context.writeAndFlush(self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
-                Self.close(context, lingering: true)
-            }
+            // No request head could be read at all.
+            self.refuseUnreadable(SluiceError.invalidHTTP("\(error)"), method: nil, path: nil)
         }
         context.fireErrorCaught(error)
+    }
+
+    /// Answers a request whose head could not be read (not HTTP/1.1, or a malformed HTTP/2 header block)
+    /// with a 400 naming the fault, and logs it like any other request, with its method and path as far
+    /// as they were read ("-" otherwise). An HTTP/1.1 connection closes after it; an HTTP/2 stream ends.
+    private func refuseUnreadable(_ error: SluiceError, method: String?, path: String?) {
+        self.exchange = Exchange(
+            requestID: self.loop.makeRequestID(),
+            method: HTTPMethod(rawValue: method ?? "-"),
+            path: path ?? "-",
+            keepAlive: true,
+            snapshot: self.gateway.snapshot
+        )
+        self.state = .discarding
+        self.respondError(error, closeAfter: self.protocolName == "HTTP/1.1")
     }
 
     /// Closes the connection after an answer. Lingering (HTTP/1.1): close our side only and drop what the

@@ -1,7 +1,7 @@
 import NIOCore
+import NIOHPACK
 import NIOHTTP1
 import NIOHTTP2
-import SluiceLLM
 
 /// One app-facing HTTP/2 stream: its frames in, as the HTTP/1-style parts ``RequestHandler`` reads, and
 /// the handler's answer out, as frames.
@@ -11,9 +11,9 @@ import SluiceLLM
 /// handler that marked answer fields as not indexed: one handler and one pass over each header block
 /// instead of three handlers and four passes. The last DATA frame of an answer carries END_STREAM.
 ///
-/// A malformed request header block is answered here, with a 400 in OpenAI's envelope that names the
-/// fault (RFC 9113 §8.1.1 lets a server answer a malformed request before it ends the stream); nothing
-/// of that stream reaches the handler.
+/// A malformed request header block is refused here: the handler is told (``HTTP2RequestRefusal``) and
+/// answers with a 400 in OpenAI's envelope that names the fault (RFC 9113 §8.1.1 lets a server answer a
+/// malformed request before it ends the stream); no part of that stream's request reaches the handler.
 final class HTTP2StreamCodec: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias InboundOut = HTTPServerRequestPart
@@ -81,12 +81,13 @@ final class HTTP2StreamCodec: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
         } catch {
-            self.refuse(error, context: context)
+            self.refuse(error, block: frame.headers, context: context)
         }
     }
 
-    /// Answers a malformed request with a 400 naming the fault and ends the stream.
-    private func refuse(_ error: HTTP2HeaderError, context: ChannelHandlerContext) {
+    /// Hands a malformed request to the handler, which answers it with a 400 naming the fault and logs it
+    /// (``HTTP2RequestRefusal``); nothing else of that stream reaches the handler.
+    private func refuse(_ error: HTTP2HeaderError, block: HPACKHeaders, context: ChannelHandlerContext) {
         guard case .head = self.state else {
             // The handler has the request already and may be answering it: the stream is reset instead.
             self.state = .done
@@ -94,15 +95,9 @@ final class HTTP2StreamCodec: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         self.state = .done
-        let body = SluiceError.invalidHTTP2(error.reason).openAIBody()
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: String(body.count))
-        let head = HTTPResponseHead(version: HTTPVersion(major: 2, minor: 0), status: .badRequest, headers: headers)
-        context.write(self.wrapOutboundOut(.headers(.init(headers: HTTP2ResponseBlock.response(head)))), promise: nil)
-        let data = HTTP2Frame.FramePayload.Data(
-            data: .byteBuffer(context.channel.allocator.buffer(bytes: body)), endStream: true)
-        context.writeAndFlush(self.wrapOutboundOut(.data(data)), promise: nil)
+        let refusal = HTTP2RequestRefusal(
+            reason: error.reason, method: block.first(name: ":method"), path: block.first(name: ":path"))
+        context.fireUserInboundEventTriggered(refusal)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -156,4 +151,12 @@ final class HTTP2StreamCodec: ChannelDuplexHandler, RemovableChannelHandler {
         self.heldData = nil
         context.write(self.wrapOutboundOut(.data(held.frame)), promise: held.promise)
     }
+}
+
+/// A request header block refused as malformed: what the handler answers (a 400 naming `reason`) and logs.
+/// `method` and `path` are the block's pseudo-headers as sent, if it had them.
+struct HTTP2RequestRefusal {
+    var reason: String
+    var method: String?
+    var path: String?
 }

@@ -225,7 +225,9 @@ def test_malformed_h2_header_block_is_answered_400_naming_the_fault(sluice):
     assert json.loads(listed)["object"] == "list", "the next stream on the connection was not served"
     # Logged like any request: one access line with what could be read of it.
     line = sluice.wait_for_log(
-        lambda log: log.get("msg") == "access" and log.get("error") == "invalid_http",
+        lambda log: log.get("msg") == "access"
+        and log.get("error") == "invalid_http"
+        and log.get("protocol") == "HTTP/2",
         5,
         "an access line for the refused stream",
     )

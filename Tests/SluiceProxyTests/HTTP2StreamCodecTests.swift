@@ -243,11 +243,17 @@ struct HTTP2StreamCodecTests {
         _ = try channel.finish()
     }
 
+    /// A stream codec with an answer's head written (not flushed) to it.
+    private static func answering(contentType: String) -> EmbeddedChannel {
+        let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
+        let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: ["content-type": contentType])
+        channel.write(HTTPServerResponsePart.head(head), promise: nil)
+        return channel
+    }
+
     @Test("an answer written whole is two frames: the last DATA frame ends the stream; every promise completes")
     func foldsEndIntoLastData() throws {
-        let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
-        let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: ["content-type": "application/json"])
-        channel.write(HTTPServerResponsePart.head(head), promise: nil)
+        let channel = Self.answering(contentType: "application/json")
         let first = channel.write(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: "{\"id\":"))))
         let second = channel.write(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: "1}"))))
         let end = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
@@ -272,9 +278,7 @@ struct HTTP2StreamCodecTests {
 
     @Test("a flush sends the held DATA frame at once: a streamed chunk is not held back")
     func flushReleasesHeldData() throws {
-        let channel = EmbeddedChannel(handler: HTTP2StreamCodec())
-        let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: ["content-type": "text/event-stream"])
-        channel.write(HTTPServerResponsePart.head(head), promise: nil)
+        let channel = Self.answering(contentType: "text/event-stream")
         channel.write(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: "data: 1\n\n"))), promise: nil)
         channel.flush()
         guard case .headers = try channel.readOutbound(as: HTTP2Frame.FramePayload.self),

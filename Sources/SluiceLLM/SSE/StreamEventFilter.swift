@@ -81,7 +81,6 @@ public struct StreamEventFilter: Sendable {
     /// Walks `bytes` event by event: the ranges that go on, and where the unread rest starts.
     private mutating func process(_ bytes: UnsafeRawBufferPointer) -> (kept: KeptRanges, consumed: Int) {
         var kept = KeptRanges()
-        func keep(_ range: Range<Int>) { kept.add(range) }
         var start = 0
         while start < bytes.count {
             let end = Self.eventEnd(in: bytes, from: start)
@@ -90,11 +89,11 @@ public struct StreamEventFilter: Sendable {
                     // Keep trailing line ends: they may be the first half of the blank line.
                     var stop = bytes.count
                     while stop > start, bytes[stop - 1] == 0x0A || bytes[stop - 1] == 0x0D { stop -= 1 }
-                    keep(start..<stop)
+                    kept.add(start..<stop)
                     start = stop
                     break
                 }
-                keep(start..<end)
+                kept.add(start..<end)
                 passing = false
                 start = end
                 continue
@@ -116,12 +115,12 @@ public struct StreamEventFilter: Sendable {
                 malformed += 1
             case .done:
                 sawDone = true
-                keep(start..<end)
+                kept.add(start..<end)
             case .chunk, .usage:
                 sawChunk = true
-                keep(start..<end)
+                kept.add(start..<end)
             case .other:
-                keep(start..<end)
+                kept.add(start..<end)
             }
             start = end
         }
@@ -147,14 +146,10 @@ public struct StreamEventFilter: Sendable {
                 self.first = range
                 return
             }
-            if let last = self.more.last {
-                if last.upperBound == range.lowerBound {
-                    self.more[self.more.count - 1] = last.lowerBound..<range.upperBound
-                } else {
-                    self.more.append(range)
-                }
-            } else if first.upperBound == range.lowerBound {
+            if self.more.isEmpty, first.upperBound == range.lowerBound {
                 self.first = first.lowerBound..<range.upperBound
+            } else if let last = self.more.last, last.upperBound == range.lowerBound {
+                self.more[self.more.count - 1] = last.lowerBound..<range.upperBound
             } else {
                 self.more.append(range)
             }
@@ -243,17 +238,24 @@ public struct StreamEventFilter: Sendable {
     /// The value of the event's one `data:` line when it has exactly one (nil for none or several).
     private static func singleDataLine(_ event: UnsafeRawBufferPointer) -> Range<Int>? {
         var found: Range<Int>?
+        var several = false
+        forEachDataValue(event) { value in
+            several = found != nil
+            found = value
+            return !several
+        }
+        return several ? nil : found
+    }
+
+    /// Calls `body` with the value range of each `data:` line in turn, until it returns false.
+    private static func forEachDataValue(_ event: UnsafeRawBufferPointer, _ body: (Range<Int>) -> Bool) {
         var lineStart = 0
         while lineStart <= event.count {
             let index =
                 ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: event, from: lineStart, to: event.count) ?? event.count
-            if let value = dataValue(event, lineStart, index) {
-                guard found == nil else { return nil }
-                found = value
-            }
+            if let value = dataValue(event, lineStart, index), !body(value) { return }
             lineStart = index + 1
         }
-        return found
     }
 
     /// The value range of the line from `lineStart` to its line feed at `newline` when it is a `data:` line.
@@ -271,12 +273,9 @@ public struct StreamEventFilter: Sendable {
     /// Where the values of the event's `data:` lines are (one optional space dropped).
     private static func dataLineRanges(_ event: UnsafeRawBufferPointer) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
-        var lineStart = 0
-        while lineStart <= event.count {
-            let index =
-                ByteSearch.firstIndex(of: 0x0A, or: 0x0A, in: event, from: lineStart, to: event.count) ?? event.count
-            if let value = dataValue(event, lineStart, index) { ranges.append(value) }
-            lineStart = index + 1
+        forEachDataValue(event) { value in
+            ranges.append(value)
+            return true
         }
         return ranges
     }

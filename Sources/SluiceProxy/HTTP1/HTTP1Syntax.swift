@@ -212,7 +212,7 @@ enum HTTP1Syntax {
     static func isKeepAlive(_ headers: HTTPHeaders, version: HTTPVersion) -> Bool {
         var keeps: Bool?
         for (name, value) in headers
-        where name.utf8.count == 10 && HTTP1Syntax.equalsLowercase(name, "connection") {
+        where name.utf8.count == 10 && Self.equalsLowercase(name, "connection") {
             Self.forEachListItem(value) { item in
                 if Self.equalsLowercase(item, "close") {
                     keeps = false

@@ -86,8 +86,7 @@ struct AccessRecord: JSONLogFields {
         if let note { Self.append(#","note":"#, string: note, to: &line) }
     }
 
-    /// `,"name":` (names are plain ASCII: no escaping needed).
-    /// `key` is the whole `,"name":` separator, written in one append.
+    /// Writes `key`, the whole `,"name":` separator, in one append (names are plain ASCII: no escaping).
     private static func key(_ key: StaticString, to line: inout [UInt8]) {
         key.withUTF8Buffer { line.append(contentsOf: $0) }
     }

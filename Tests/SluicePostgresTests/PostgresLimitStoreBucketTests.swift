@@ -70,10 +70,24 @@ struct PostgresLimitStoreBucketTests {
         try await TestDatabase.withStore { store in
             let bucket = BucketID(TestDatabase.unique("tick"))
             let spec = BucketSpec.perMinute(6000)  // 100 a second
+            // The server's clock decides the refill; the time between the two draws as seen here brackets
+            // it, so a slow machine (or a loaded CI runner) moves both bounds instead of failing the test.
+            let clock = ContinuousClock()
+            let beforeFirst = clock.now
             _ = try await store.draw(bucket, spec: spec, units: 6000)
+            let afterFirst = clock.now
             try await Task.sleep(for: .milliseconds(200))
+            let beforeSecond = clock.now
             let refilled = try await store.draw(bucket, spec: spec, units: 6000)
-            #expect((15...60).contains(refilled.granted))
+            let afterSecond = clock.now
+            func units(_ elapsed: Duration) -> Double {
+                Double(elapsed.components.seconds) * 100 + Double(elapsed.components.attoseconds) / 1e16
+            }
+            let least = Int64(units(beforeSecond - afterFirst).rounded(.down)) - 1
+            let most = Int64(units(afterSecond - beforeFirst).rounded(.up)) + 1
+            #expect(least >= 19, "the test slept 200 ms")
+            #expect(
+                (least...most).contains(refilled.granted), "refilled \(refilled.granted), expected \(least)...\(most)")
         }
     }
 

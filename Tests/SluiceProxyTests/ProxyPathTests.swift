@@ -197,8 +197,11 @@ struct ProxyPathTests {
         let gate = TestProvider.Gate()
         let provider = try TestProvider { _, _ in .gated(headers: [("content-type", "text/event-stream")], chunks: ["a", "b"], gate: gate) }
         defer { provider.stop() }
+        // Long timeouts: on a loaded machine a client may send its request seconds after the others; a
+        // connection idle past `idle` is rightly replaced (a third connection), and a wait past `first_byte`
+        // is rightly a 504. Neither is what this test is about.
         let gateway = try await TestGateway.start(
-            policy: TestGateway.policy(providerPort: provider.port, maxConnections: 2),
+            policy: TestGateway.policy(providerPort: provider.port, maxConnections: 2, firstByte: "60s", idle: "60s"),
             environment: TestGateway.environment
         )
         let body = #"{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}"#

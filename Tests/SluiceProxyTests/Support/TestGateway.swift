@@ -26,8 +26,11 @@ struct TestGateway {
         return TestGateway(gateway: gateway, appPort: addresses.app.port!, adminPort: addresses.admin?.port)
     }
 
-    /// A policy with one OpenAI-compatible provider at `port` and a mock provider.
-    static func policy(providerPort: Int, maxConnections: Int = 64, idle: String = "1s") -> String {
+    /// A policy with one OpenAI-compatible provider at `port` and a mock provider; `firstByte` and `idle` are
+    /// its timeouts (`first_byte` also bounds the wait for a pooled connection).
+    static func policy(
+        providerPort: Int, maxConnections: Int = 64, firstByte: String = "1s", idle: String = "1s"
+    ) -> String {
         """
         \(TestGateway.prelude(server: ["max_body: 64KiB"]))
         providers:
@@ -35,7 +38,7 @@ struct TestGateway {
             type: openai
             base_url: http://127.0.0.1:\(providerPort)/v1
             api_key: { env: TEST_PROVIDER_KEY }
-            timeouts: { connect: 1s, first_byte: 1s, idle: \(idle) }
+            timeouts: { connect: 1s, first_byte: \(firstByte), idle: \(idle) }
             max_connections: \(maxConnections)
           demo:
             type: mock

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import threading
+import time
 
 import pytest
 
 import policies
 import wire
+from provider import Reply
 
 TIMEOUT_SECONDS = 30
 CHAT_PATH = "/v1/chat/completions"
@@ -232,3 +235,95 @@ def test_malformed_h2_header_block_is_answered_400_naming_the_fault(sluice):
         "an access line for the refused stream",
     )
     assert (line["status"], line["method"], line["path"], line["protocol"]) == (400, "POST", CHAT_PATH, "HTTP/2")
+
+
+def test_h2c_request_body_larger_than_the_initial_window(sluice, provider, body_file, tmp_path):
+    """200 KiB of request body over h2c: only 64 KiB fit the initial stream and connection windows, so the
+    body arrives whole only if Sluice gives the window back as it reads."""
+    recording = wire.load("openai-chat-basic-byte-exact")
+    provider.serve(recording)
+    request = json.dumps(
+        {"model": recording.model, "messages": [{"role": "user", "content": "x" * (200 * 1024)}]}
+    ).encode()
+    assert len(request) < policies.MAX_BODY_BYTES
+    out = tmp_path / "out"
+
+    version, head = _curl_h2(f"http://127.0.0.1:{sluice.app_port}{CHAT_PATH}", body_file(request), out)
+
+    assert (version, head.split("\r\n")[0].strip()) == ("2", "HTTP/2 200")
+    assert out.read_bytes() == recording.body
+    assert provider.last_request().body == request
+
+
+def test_h2c_body_over_the_limit_is_refused_413_and_the_connection_goes_on(sluice, body_file):
+    """The 413 comes whole before the body is read, then RST_STREAM(NO_ERROR) tells the client to stop
+    sending (RFC 9113 §8.1), and the connection serves its other stream. (nghttp rather than curl: curl
+    7.88 takes that reset for a failure.)"""
+    big = body_file(b"{" + b" " * (policies.MAX_BODY_BYTES + 4096) + b"}")
+
+    result = _run(
+        "nghttp", "-v", "-d", str(big), "-H", "content-type: application/json",
+        f"http://127.0.0.1:{sluice.app_port}{CHAT_PATH}", f"http://127.0.0.1:{sluice.app_port}/v1/models",
+    )  # fmt: skip
+
+    output = result.stdout.decode(errors="replace")
+    statuses = re.findall(r"recv \(stream_id=(\d+)\) :status: (\d+)", output)
+    assert sorted(code for _, code in statuses) == ["405", "413"], output[-4000:]
+    too_large = next(stream for stream, code in statuses if code == "413")
+    assert re.search(rf"recv DATA frame <length=\d+, flags=0x01, stream_id={too_large}>", output), output[-4000:]
+    assert re.search(rf"recv RST_STREAM frame <length=4, flags=0x00, stream_id={too_large}>\s+\(error_code=NO_ERROR", output), output[-4000:]
+    assert "request_too_large" in output
+
+
+def test_large_answer_through_a_small_client_window(sluice, provider, body_file):
+    """nghttp grants 32 KiB per stream and per connection: a 1 MiB answer is sent as the client opens
+    its windows, and arrives whole."""
+    answer = json.dumps({"id": "big", "object": "chat.completion", "pad": "y" * (1024 * 1024)}).encode()
+    recording = wire.load("openai-chat-basic-byte-exact")
+    provider.reply(recording.path, Reply(200, {"content-type": "application/json"}, answer))
+    request = body_file(recording.request_body)
+
+    result = _run(
+        "nghttp", "-w", "15", "-W", "15", "-d", str(request), "-H", "content-type: application/json",
+        f"http://127.0.0.1:{sluice.app_port}{CHAT_PATH}",
+    )  # fmt: skip
+
+    assert len(result.stdout) == len(answer)
+    assert result.stdout == answer
+
+
+def test_sigterm_in_the_middle_of_an_h2c_stream_lets_it_finish(start_sluice, provider, body_file):
+    recording = wire.load("openai-chat-streaming-usage")
+    sluice = start_sluice(policies.single_provider_policy(provider.base_url, recording.model))
+    first = b"".join(recording.leading_events())
+    gate = threading.Event()
+    provider.serve(recording, gate)
+    curl = subprocess.Popen(
+        [
+            "curl", "-sS", "-N", "--http2-prior-knowledge", "--max-time", "20",
+            "-H", "content-type: application/json", "-H", f"authorization: Bearer {policies.APP_KEY}",
+            "--data-binary", f"@{body_file(recording.request_body)}",
+            f"http://127.0.0.1:{sluice.app_port}{recording.path}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        received = b""
+        while len(received) < len(first):
+            data = os.read(curl.stdout.fileno(), 65536)
+            assert data, f"curl ended after {len(received)} bytes: {curl.stderr.read().decode()}"
+            received += data
+        sluice.signal(signal.SIGTERM)
+        time.sleep(0.3)
+        assert sluice.process.poll() is None, "exited with a stream in flight"
+        gate.set()
+        received += curl.stdout.read()
+        assert curl.wait(TIMEOUT_SECONDS) == 0, curl.stderr.read().decode()
+        assert received == recording.body
+    finally:
+        gate.set()
+        if curl.poll() is None:
+            curl.kill()
+            curl.wait()
+    assert sluice.wait() == 0, sluice.output()

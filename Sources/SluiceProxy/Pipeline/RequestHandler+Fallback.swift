@@ -30,7 +30,7 @@ extension RequestHandler {
 
     /// Acts on what the fallback run decided.
     func follow(_ step: FallbackRun.Step) {
-        guard let exchange = self.exchange, let context = self.context else { return }
+        guard let exchange = self.exchange, self.app != nil else { return }
         switch step {
         case .attempt(let attempt):
             guard let provider = exchange.snapshot.providers[attempt.target.provider] else {
@@ -40,7 +40,7 @@ extension RequestHandler {
             exchange.attempt = attempt
             self.send(to: provider, model: attempt.target.model)
         case .wait(let pause):
-            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(pause.nanosecondsClamped))) {
+            self.loop.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(pause.nanosecondsClamped))) {
                 [weak self] in
                 guard let self, self.exchange === exchange, exchange.run != nil else { return }
                 let step = self.gateway.withTargetBook { book in exchange.run!.next(book: &book, at: .now) }

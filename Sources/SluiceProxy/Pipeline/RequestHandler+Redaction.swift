@@ -98,7 +98,7 @@ extension RequestHandler {
 
     /// Starts restoring an OpenAI-dialect answer; false when there is nothing to restore in it.
     func beginRestoring(_ head: HTTPResponseHead, masks: MaskTable) -> Bool {
-        guard let exchange = self.exchange, let context = self.context else { return false }
+        guard let exchange = self.exchange, let app = self.app else { return false }
         let contentType = head.headers.first(name: "content-type") ?? ""
         if contentType.hasPrefix("text/event-stream") {
             exchange.restoration = Restoration(.stream(self.makeStreamRestorer(masks: masks)))
@@ -106,7 +106,7 @@ extension RequestHandler {
             exchange.headSent = true
             var headers = UpstreamHeaders.relayed(from: head)
             headers.remove(name: "content-length")
-            context.write(self.wrapOutboundOut(.head(self.responseHead(status: head.status, headers: headers))), promise: nil)
+            app.write(.head(self.responseHead(status: head.status, headers: headers)))
         } else {
             // The whole answer is needed to rewrite it (and its length): gather it, answer at its end.
             exchange.restoration = Restoration(.gather(head, []))
@@ -115,7 +115,7 @@ extension RequestHandler {
     }
 
     func restore(_ buffer: ByteBuffer) {
-        guard let exchange = self.exchange, let context = self.context, let restoration = exchange.restoration else {
+        guard let exchange = self.exchange, let app = self.app, let restoration = exchange.restoration else {
             return
         }
         switch restoration.mode {
@@ -123,7 +123,7 @@ extension RequestHandler {
             let output = buffer.withUnsafeReadableBytes { restorer.feed($0) }
             restoration.mode = .stream(restorer)
             if !output.isEmpty {
-                context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: output)))), promise: nil)
+                app.write(.body(.byteBuffer(self.allocator.buffer(bytes: output))))
             }
         case .gather(let head, var bytes):
             restoration.mode = .gather(head, [])  // keep the array unique while appending
@@ -133,14 +133,14 @@ extension RequestHandler {
     }
 
     func finishRestoring() {
-        guard let exchange = self.exchange, let context = self.context, let restoration = exchange.restoration,
+        guard let exchange = self.exchange, let app = self.app, let restoration = exchange.restoration,
             let masks = exchange.masks
         else { return }
         switch restoration.mode {
         case .stream(var restorer):
             let output = restorer.finish()
             if !output.isEmpty {
-                context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: output)))), promise: nil)
+                app.write(.body(.byteBuffer(self.allocator.buffer(bytes: output))))
             }
             self.writeEnd()
         case .gather(let head, let bytes):
@@ -149,8 +149,8 @@ extension RequestHandler {
             headers.replaceOrAdd(name: "content-length", value: String(body.count))
             exchange.status = Int(head.status.code)
             exchange.headSent = true
-            context.write(self.wrapOutboundOut(.head(self.responseHead(status: head.status, headers: headers))), promise: nil)
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            app.write(.head(self.responseHead(status: head.status, headers: headers)))
+            app.write(.body(.byteBuffer(self.allocator.buffer(bytes: body))))
             self.writeEnd()
         }
     }

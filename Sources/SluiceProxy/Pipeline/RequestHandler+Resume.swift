@@ -89,10 +89,10 @@ extension RequestHandler {
     /// Ends a stream already under way with an error event in OpenAI's dialect and no `[DONE]`,
     /// so no client can take the part it got for the whole answer.
     func endStream(with error: SluiceError) {
-        guard let context = self.context, let exchange = self.exchange else { return }
+        guard let app = self.app, let exchange = self.exchange else { return }
         exchange.errorCode = exchange.errorCode ?? "upstream_cut"
         let event = error.openAIStreamErrorEvent()
-        context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: event)))), promise: nil)
+        app.write(.body(.byteBuffer(self.allocator.buffer(bytes: event))))
         self.writeEnd()
     }
 }

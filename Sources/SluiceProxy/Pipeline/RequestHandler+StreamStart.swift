@@ -29,7 +29,7 @@ extension RequestHandler {
 
     /// Writes the held head and preamble; from here on the stream is relayed as it comes.
     func releaseStream() {
-        guard let context = self.context, let exchange = self.exchange, let hold = exchange.hold else { return }
+        guard let app = self.app, let exchange = self.exchange, let hold = exchange.hold else { return }
         exchange.hold = nil
         // The first-token clock stops; the total clock keeps running.
         hold.firstTokenTimer?.cancel()
@@ -37,10 +37,10 @@ extension RequestHandler {
         exchange.status = Int(hold.head.status.code)
         self.startTranscriptIfResumable()
         let headers = UpstreamHeaders.relayed(from: hold.head)
-        context.write(self.wrapOutboundOut(.head(self.responseHead(status: hold.head.status, headers: headers))), promise: nil)
+        app.write(.head(self.responseHead(status: hold.head.status, headers: headers)))
         for buffer in hold.buffered {
             buffer.withUnsafeReadableBytes { exchange.transcript?.feed($0) }
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            app.write(.body(.byteBuffer(buffer)))
         }
     }
 

@@ -7,7 +7,9 @@ import SluiceLimits
 import SluicePolicy
 import SluiceRouting
 
-/// Serves one app-facing HTTP exchange at a time: an HTTP/1.1 connection, or one HTTP/2 stream.
+/// Serves one app-facing HTTP exchange at a time: an HTTP/1.1 connection (as a handler in its pipeline), or
+/// one HTTP/2 stream (driven by its ``HTTP2AppConnection``, as an ``AppStreamServer``). It writes its answer
+/// to an ``AppStream`` either way.
 ///
 /// Duties, in order:
 /// 1. Match the path and method; refuse unknown paths (404) and wrong methods (405) at once.
@@ -18,7 +20,7 @@ import SluiceRouting
 ///    provider through this loop's ``UpstreamPool`` and relay its answer part by part, flushing once per
 ///    upstream read turn and pausing upstream reads while the app cannot keep up.
 /// 5. Record the outcome: one access log line, request and token metrics.
-final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppStreamServer {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
@@ -38,7 +40,9 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     let loop: LoopContext
     private let protocolName: String
     private var state: State = .idle
-    var context: ChannelHandlerContext?
+    /// Where the answer goes: set when the handler joins its HTTP/1.1 pipeline, or given by the HTTP/2 stream.
+    var app: (any AppStream)?
+    let allocator = ByteBufferAllocator()
     /// The request being answered; nil between requests.
     var exchange: Exchange?
     /// HTTP/1.1 request parts that arrived while an answer was still being written.
@@ -48,21 +52,27 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Told to shut down: the connection closes after the answer in progress.
     private var quiescing = false
 
-    init(gateway: GatewayState, loop: LoopContext, protocolName: String) {
+    init(gateway: GatewayState, loop: LoopContext, protocolName: String, app: (any AppStream)? = nil) {
         self.gateway = gateway
         self.loop = loop
         self.protocolName = protocolName
+        self.app = app
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
+        self.app = HTTP1AppStream(context: context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        self.release()
+    }
+
+    /// Drops the exchange in progress, if any, and the app: nothing more is written.
+    private func release() {
         self.exchange?.call?.cancel()
         self.endAttemptTimers()
         self.exchange = nil
-        self.context = nil
+        self.app = nil
     }
 
     // MARK: Inbound
@@ -75,13 +85,13 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.pipelined.append(part)
             return
         }
-        self.process(part, context: context)
+        self.process(part)
     }
 
-    private func process(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+    func process(_ part: HTTPServerRequestPart) {
         switch part {
         case .head(let head):
-            self.received(head: head, context: context)
+            self.received(head: head)
         case .body(let chunk):
             guard case .collecting(let head, let endpoint, var collector) = self.state else { return }
             self.state = .responding  // avoid a copy-on-write of the collected body while appending
@@ -100,7 +110,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             case .discarding:
                 if self.exchange == nil {
                     self.state = .idle
-                    if self.quiescing { context.close(promise: nil) }
+                    if self.quiescing { self.app?.abort() }
                 }
             case .idle, .responding:
                 break
@@ -108,7 +118,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func received(head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func received(head: HTTPRequestHead) {
         let snapshot = self.gateway.snapshot
         self.exchange = Exchange(
             requestID: self.loop.makeRequestID(),
@@ -160,13 +170,13 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Serves requests that were pipelined behind the one just answered, then reads again.
     private func servePipelined() {
-        guard let context = self.context, !self.servingPipelined else { return }
+        guard let context = (self.app as? HTTP1AppStream)?.context, !self.servingPipelined else { return }
         self.servingPipelined = true
         defer { self.servingPipelined = false }
         while let part = self.pipelined.first {
             if case .responding = self.state { return }
             self.pipelined.removeFirst()
-            self.process(part, context: context)
+            self.process(part)
         }
         if self.readPending {
             self.readPending = false
@@ -175,13 +185,9 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let refusal = event as? HTTP2RequestRefusal {
-            self.refuseUnreadable(SluiceError.invalidHTTP2(refusal.reason), method: refusal.method, path: refusal.path)
-            return
-        }
         // Graceful shutdown of an HTTP/1.1 connection: close it now if idle, else right after this answer.
         // (HTTP/2 connections are drained by their connection manager with GOAWAY instead.)
-        if event is ChannelShouldQuiesceEvent, self.protocolName == "HTTP/1.1" {
+        if event is ChannelShouldQuiesceEvent {
             self.quiescing = true
             if let exchange = self.exchange {
                 exchange.keepAlive = false
@@ -194,14 +200,17 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            self.exchange?.call?.resumeReading()
-        }
+        if context.channel.isWritable { self.appWritabilityChanged() }
         context.fireChannelWritabilityChanged()
     }
 
+    /// The app takes the answer's bytes again: the provider's answer is read on.
+    func appWritabilityChanged() {
+        self.exchange?.call?.resumeReading()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTP1ParseError, self.protocolName == "HTTP/1.1" else {
+        guard error is HTTP1ParseError else {
             context.fireErrorCaught(error)
             return
         }
@@ -217,7 +226,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if let exchange = self.exchange {
                 exchange.keepAlive = false
             } else {
-                Self.close(context, lingering: true)
+                HTTP1AppStream.closeLingering(context)
             }
         case .idle:
             // No request head could be read at all.
@@ -229,7 +238,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Answers a request whose head could not be read (not HTTP/1.1, or a malformed HTTP/2 header block)
     /// with a 400 naming the fault, and logs it like any other request, with its method and path as far
     /// as they were read ("-" otherwise). An HTTP/1.1 connection closes after it; an HTTP/2 stream ends.
-    private func refuseUnreadable(_ error: SluiceError, method: String?, path: String?) {
+    func refuseUnreadable(_ error: SluiceError, method: String?, path: String?) {
         self.exchange = Exchange(
             requestID: self.loop.makeRequestID(),
             method: HTTPMethod(rawValue: method ?? "-"),
@@ -241,21 +250,14 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.respondError(error, closeAfter: self.protocolName == "HTTP/1.1")
     }
 
-    /// Closes the connection after an answer. Lingering (HTTP/1.1): close our side only and drop what the
-    /// client still sends for a moment; closing with unread bytes would reset the connection and could
-    /// destroy the answer in flight.
-    private static func close(_ context: ChannelHandlerContext, lingering: Bool) {
-        guard lingering else {
-            context.close(promise: nil)
-            return
-        }
-        context.close(mode: .output, promise: nil)
-        context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) {
-            context.close(promise: nil)
-        }
+    func channelInactive(context: ChannelHandlerContext) {
+        self.appWentAway()
+        context.fireChannelInactive()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    /// The app's connection closed, or it reset its HTTP/2 stream: an exchange in progress is logged as
+    /// cut short and its upstream call cancelled; nothing more is written.
+    func appWentAway() {
         // A request cut short by the app: logged, never answered.
         if case .collecting = self.state, self.exchange != nil {
             self.state = .idle
@@ -269,7 +271,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let status = exchange.headSent ? (exchange.status ?? 499) : 499
             self.finish(status: status, note: "client went away")
         }
-        context.fireChannelInactive()
+        if self.protocolName != "HTTP/1.1" { self.release() }
     }
 
     // MARK: Dispatch
@@ -493,13 +495,13 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func respond(status: HTTPResponseStatus, body: [UInt8], contentType: String, closeAfter: Bool = false) {
-        guard let context = self.context, let exchange = self.exchange else { return }
+        guard let app = self.app, let exchange = self.exchange else { return }
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: contentType)
         headers.add(name: "content-length", value: String(body.count))
         if closeAfter { exchange.keepAlive = false }
-        context.write(self.wrapOutboundOut(.head(self.responseHead(status: status, headers: headers))), promise: nil)
-        self.writeWholeBody(body, for: exchange, context: context)
+        app.write(.head(self.responseHead(status: status, headers: headers)))
+        self.writeWholeBody(body, for: exchange, app: app)
         exchange.status = Int(status.code)
         self.writeEnd()
     }
@@ -517,11 +519,11 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func respondStream(frames: [[UInt8]]) {
-        guard let context = self.context, let exchange = self.exchange else { return }
+        guard let app = self.app, let exchange = self.exchange else { return }
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "text/event-stream; charset=utf-8")
         headers.add(name: "cache-control", value: "no-cache")
-        context.write(self.wrapOutboundOut(.head(self.responseHead(status: .ok, headers: headers))), promise: nil)
+        app.write(.head(self.responseHead(status: .ok, headers: headers)))
         var sniffer = UsageSniffer(framing: .sse)
         var frames = frames
         if let masks = exchange.masks {
@@ -530,7 +532,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         for frame in frames where !frame.isEmpty {
             sniffer.feed(frame)
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: frame)))), promise: nil)
+            app.write(.body(.byteBuffer(self.allocator.buffer(bytes: frame))))
         }
         exchange.usage = sniffer
         exchange.status = 200
@@ -539,7 +541,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func respondError(_ error: any Error, extraHeaders: [(String, String)] = [], closeAfter: Bool = false) {
         let apiError = (error as? SluiceError) ?? .internal("unexpected failure: \(type(of: error))")
-        guard let context = self.context, let exchange = self.exchange else { return }
+        guard let app = self.app, let exchange = self.exchange else { return }
         let body = apiError.openAIBody()
         var headers = HTTPHeaders(extraHeaders)
         headers.add(name: "content-type", value: "application/json")
@@ -547,30 +549,22 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if closeAfter { exchange.keepAlive = false }
         exchange.errorCode = apiError.openAICode
         let status = HTTPResponseStatus(statusCode: apiError.httpStatus)
-        context.write(self.wrapOutboundOut(.head(self.responseHead(status: status, headers: headers))), promise: nil)
-        self.writeWholeBody(body, for: exchange, context: context)
+        app.write(.head(self.responseHead(status: status, headers: headers)))
+        self.writeWholeBody(body, for: exchange, app: app)
         exchange.status = apiError.httpStatus
         self.writeEnd()
     }
 
     /// Writes an answer's body, unless it answers a `HEAD` request, whose answer has a head only (its
     /// `content-length` says what a GET would have carried). HTTP1ServerCodec leaves this to us.
-    private func writeWholeBody(_ body: [UInt8], for exchange: Exchange, context: ChannelHandlerContext) {
+    private func writeWholeBody(_ body: [UInt8], for exchange: Exchange, app: any AppStream) {
         guard exchange.method != .HEAD else { return }
-        context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        app.write(.body(.byteBuffer(self.allocator.buffer(bytes: body))))
     }
 
     func writeEnd() {
-        guard let context = self.context, let exchange = self.exchange else { return }
-        let keepAlive = exchange.keepAlive
-        if keepAlive {
-            context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
-        } else {
-            let lingers = self.protocolName == "HTTP/1.1"
-            context.writeAndFlush(self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
-                Self.close(context, lingering: lingers)
-            }
-        }
+        guard let app = self.app, let exchange = self.exchange else { return }
+        app.writeEnd(closing: !exchange.keepAlive)
         self.finish(status: exchange.status ?? 200, note: nil)
         if case .responding = self.state { self.state = .idle }
         if !self.pipelined.isEmpty { self.servePipelined() }
@@ -624,7 +618,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
 extension RequestHandler: UpstreamResponseDelegate {
     func upstreamHead(_ head: HTTPResponseHead) {
-        guard let context = self.context, let exchange = self.exchange else { return }
+        guard let app = self.app, let exchange = self.exchange else { return }
         // Only a resumed stream gets a head after the app's: its continuation's.
         if exchange.headSent {
             self.resumedHead(head)
@@ -660,11 +654,11 @@ extension RequestHandler: UpstreamResponseDelegate {
         exchange.status = Int(head.status.code)
         exchange.headSent = true
         let headers = UpstreamHeaders.relayed(from: head)
-        context.write(self.wrapOutboundOut(.head(self.responseHead(status: head.status, headers: headers))), promise: nil)
+        app.write(.head(self.responseHead(status: head.status, headers: headers)))
     }
 
     func upstreamBody(_ buffer: ByteBuffer) {
-        guard let context = self.context, let exchange = self.exchange else { return }
+        guard let app = self.app, let exchange = self.exchange else { return }
         if exchange.heldError != nil {
             let room = HeldError.maxBytes - exchange.heldError!.body.count
             exchange.heldError!.body.append(contentsOf: buffer.readableBytesView.prefix(max(0, room)))
@@ -678,13 +672,13 @@ extension RequestHandler: UpstreamResponseDelegate {
                 var output = buffer.withUnsafeReadableBytes { translation.stream!.feed($0) }
                 if exchange.masks != nil { output = self.restoreTranslated(output, finishing: false) }
                 guard !output.isEmpty else { return }
-                let translated = context.channel.allocator.buffer(bytes: output)
+                let translated = self.allocator.buffer(bytes: output)
                 if exchange.hold != nil {
                     self.holdOrRelease(translated)
                     return
                 }
                 exchange.transcript?.feed(output)
-                context.write(self.wrapOutboundOut(.body(.byteBuffer(translated))), promise: nil)
+                app.write(.body(.byteBuffer(translated)))
             } else if translation.gathered.count + buffer.readableBytes > AnthropicTranslation.maxGatheredBytes {
                 exchange.call?.cancel()
                 exchange.call = nil
@@ -708,7 +702,7 @@ extension RequestHandler: UpstreamResponseDelegate {
             if filterReadsUsage { Self.sniffFilteredUsage(of: exchange) }
             if case .bytes(let kept) = filtered {
                 guard !kept.isEmpty else { return }
-                buffer = context.channel.allocator.buffer(bytes: kept)
+                buffer = self.allocator.buffer(bytes: kept)
             }
         }
         if exchange.restoration != nil {
@@ -720,7 +714,7 @@ extension RequestHandler: UpstreamResponseDelegate {
             return
         }
         if exchange.transcript != nil { buffer.withUnsafeReadableBytes { exchange.transcript!.feed($0) } }
-        context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        app.write(.body(.byteBuffer(buffer)))
     }
 
     /// Gives the usage sniffer the `usage` object the event filter found, as the one event it reads.
@@ -734,11 +728,11 @@ extension RequestHandler: UpstreamResponseDelegate {
     }
 
     func upstreamReadComplete() {
-        self.context?.flush()
+        self.app?.flush()
     }
 
     func upstreamEnd() {
-        guard let context = self.context, let exchange = self.exchange else { return }
+        guard let app = self.app, let exchange = self.exchange else { return }
         exchange.call = nil
         self.endAttemptTimers()
         if exchange.hold != nil { self.releaseStream() }
@@ -764,11 +758,11 @@ extension RequestHandler: UpstreamResponseDelegate {
                 exchange.eventFilter = filter
                 if exchange.isEventStream { Self.sniffFilteredUsage(of: exchange) }
                 if !rest.isEmpty {
-                    let buffer = context.channel.allocator.buffer(bytes: rest)
+                    let buffer = self.allocator.buffer(bytes: rest)
                     if exchange.restoration != nil {
                         self.restore(buffer)
                     } else {
-                        context.write(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                        app.write(.body(.byteBuffer(buffer)))
                     }
                 }
             }
@@ -783,7 +777,7 @@ extension RequestHandler: UpstreamResponseDelegate {
             var output = translation.stream!.finish()
             if exchange.masks != nil { output = self.restoreTranslated(output, finishing: true) }
             if !output.isEmpty {
-                context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: output)))), promise: nil)
+                app.write(.body(.byteBuffer(self.allocator.buffer(bytes: output))))
             }
             self.writeEnd()
         } else if translation.status == 200 {
@@ -827,13 +821,13 @@ extension RequestHandler: UpstreamResponseDelegate {
             }
             // Part of a plain answer is already with the app: cut it so it cannot pass as complete.
             self.finish(status: exchange.status ?? 502, note: apiError.message)
-            self.context?.close(promise: nil)
+            self.app?.abort()
             return
         }
         self.failedBeforeAnswer(error)
     }
 
     var downstreamWritable: Bool {
-        self.context?.channel.isWritable ?? true
+        self.app?.isWritable ?? true
     }
 }

@@ -8,7 +8,8 @@ import NIOPosix
 ///
 /// Each accepted connection starts with an ``HTTPVersionSniffer``; HTTP/1.1 connections get an
 /// ``HTTP1ServerCodec`` and one ``RequestHandler``, HTTP/2 connections get NIO's HTTP/2 handler, a
-/// connection manager for graceful GOAWAY, and a ``RequestHandler`` per stream behind an ``HTTP2StreamCodec``.
+/// connection manager for graceful GOAWAY, and an ``HTTP2AppConnection`` that serves each stream with a
+/// ``RequestHandler`` of its own.
 /// Both kinds make their flushes at the end of the loop turn (``FlushCoalescer``).
 enum AppServer {
     static func bind(
@@ -75,22 +76,23 @@ enum AppServer {
         connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: 256),
         ]
-        // HTTP2StreamCodec checks each request header block while it reads it; NIO's own check would walk
+        // HTTP2AppStream checks each request header block while it reads it; NIO's own check would walk
         // every block again, and every answer block Sluice builds itself.
         connection.headerBlockValidation = .disabled
-        try sync.addHandler(FlushCoalescer(batch: loop.flushes))
-        _ = try sync.configureHTTP2Pipeline(
-            mode: .server,
-            connectionConfiguration: connection,
-            streamConfiguration: .init(),
-            streamDelegate: manager.http2StreamDelegate
-        ) { stream in
-            stream.eventLoop.makeCompletedFuture {
-                let streamSync = stream.pipeline.syncOperations
-                try streamSync.addHandler(HTTP2StreamCodec())
-                try streamSync.addHandler(RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/2"))
-            }
+        // No stream multiplexer: the connection handler serves each stream without a channel of its own.
+        let connectionHandler = HTTP2AppConnection { stream in
+            RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/2", app: stream)
         }
+        try sync.addHandler(FlushCoalescer(batch: loop.flushes))
+        try sync.addHandler(
+            NIOHTTP2Handler(
+                mode: .server,
+                frameDelegate: connectionHandler,
+                connectionConfiguration: connection,
+                streamConfiguration: .init()
+            )
+        )
         try sync.addHandler(manager)
+        try sync.addHandler(connectionHandler)
     }
 }

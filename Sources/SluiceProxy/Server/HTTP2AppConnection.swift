@@ -1,0 +1,368 @@
+import NIOCore
+import NIOHPACK
+import NIOHTTP1
+import NIOHTTP2
+import SluiceLLM
+
+/// What serves the request of one HTTP/2 stream: a ``RequestHandler`` (a test's recorder in the tests).
+protocol AppStreamServer: AnyObject {
+    /// The next part of the request, in order: head, body parts, end.
+    func process(_ part: HTTPServerRequestPart)
+    /// The stream's request header block is malformed: answer with a 400 naming `error`, and log it with
+    /// the method and path as far as they were read.
+    func refuseUnreadable(_ error: SluiceError, method: String?, path: String?)
+    /// The stream takes more bytes of the answer again.
+    func appWritabilityChanged()
+    /// The app reset the stream or the connection closed: nothing more is read or written on it.
+    func appWentAway()
+}
+
+/// An app's HTTP/2 connection, served frame by frame, behind NIO's `NIOHTTP2Handler` (which keeps the
+/// protocol's state, HPACK and flow control) and its connection manager (GOAWAY on shutdown).
+///
+/// Each stream is an ``HTTP2AppStream`` served by its own ``AppStreamServer``: no child channel, no
+/// stream pipeline and no HTTP/2-to-HTTP/1 codec per request, which NIO's stream multiplexer would
+/// create and tear down for every request. What those did for a stream is done here:
+/// - inbound flow control: a request body's frames are read at once, so their window is given back as
+///   soon as less than half of it is left (NIO's own rule for its stream channels);
+/// - outbound backpressure: a stream is writable while the connection is and less than
+///   ``HTTP2AppStream/highWaterMark`` of its answer waits on the peer's flow-control window;
+/// - a stream reset by the app, or a connection that closes, tells the stream's server, which logs the
+///   exchange it was answering as cut short.
+final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
+    typealias InboundIn = HTTP2Frame
+    typealias OutboundIn = HTTP2Frame
+    typealias OutboundOut = HTTP2Frame
+
+    /// The window a request body may fill before it is given back, per stream and for the connection:
+    /// RFC 9113's initial window, which Sluice does not change.
+    static let windowTarget = 65_535
+
+    private let makeServer: (HTTP2AppStream) -> any AppStreamServer
+    private var context: ChannelHandlerContext?
+    private var streams: [HTTP2StreamID: HTTP2AppStream] = [:]
+
+    init(makeServer: @escaping (HTTP2AppStream) -> any AppStreamServer) {
+        self.makeServer = makeServer
+    }
+
+    var isWritable: Bool { self.context?.channel.isWritable ?? false }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.closeAll()
+        self.context = nil
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = self.unwrapInboundIn(data)
+        switch frame.payload {
+        case .headers(let block):
+            if let stream = self.streams[frame.streamID] {
+                stream.received(block)
+                return
+            }
+            // A new stream: NIO's state machine has checked the id and the concurrency limit already.
+            let stream = HTTP2AppStream(id: frame.streamID, connection: self)
+            stream.server = self.makeServer(stream)
+            self.streams[frame.streamID] = stream
+            stream.received(block)
+        case .data(let data):
+            self.streams[frame.streamID]?.received(data)
+        default:
+            // RST_STREAM arrives as a StreamClosedEvent; SETTINGS, PING, GOAWAY, WINDOW_UPDATE and PRIORITY
+            // are NIO's handler's to act on.
+            return
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case let closed as StreamClosedEvent:
+            // Also fired, re-entrantly, while a stream's own last frame is written: the stream knows
+            // whether it ended itself.
+            self.streams.removeValue(forKey: closed.streamID)?.closed()
+        case let window as NIOHTTP2WindowUpdatedEvent:
+            guard let size = window.inboundWindowSize else { return }
+            if window.streamID != .rootStream {
+                guard let stream = self.streams[window.streamID], stream.readsRequest else { return }
+            }
+            if let increment = Self.windowIncrement(size: size, target: Self.windowTarget) {
+                self.write(HTTP2Frame(streamID: window.streamID, payload: .windowUpdate(windowSizeIncrement: increment)))
+                context.flush()
+            }
+        default:
+            // The connection manager has acted on stream counts and quiescing already.
+            return
+        }
+    }
+
+    /// The WINDOW_UPDATE increment that tops an inbound window of `size` back up to `target`, once no more
+    /// than half of it is left; nil while more is. Pure.
+    static func windowIncrement(size: Int, target: Int) -> Int? {
+        guard size <= target / 2 else { return nil }
+        return min(target - size, Int(Int32.max))
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            for stream in self.streams.values { stream.connectionWritable() }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.closeAll()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // NIO's handler reports a stream error (a frame on a stream already reset, say) after resetting
+        // that stream, and closes the connection itself on a connection error: nothing is left to do.
+    }
+
+    private func closeAll() {
+        let streams = self.streams
+        self.streams.removeAll()
+        for stream in streams.values { stream.closed() }
+    }
+
+    // MARK: Outbound, for the streams
+
+    func write(_ frame: HTTP2Frame) {
+        self.context?.write(self.wrapOutboundOut(frame), promise: nil)
+    }
+
+    func flush() {
+        self.context?.flush()
+    }
+
+    /// Told by NIO's handler as each frame leaves for the socket, that is once the peer's flow-control
+    /// window let it go.
+    func wroteFrame(_ frame: HTTP2Frame) {
+        guard case .data(let data) = frame.payload else { return }
+        self.streams[frame.streamID]?.sent(bytes: data.data.readableBytes, endStream: data.endStream)
+    }
+
+    /// Resets a stream whose answer has left but whose request is still arriving, on the next loop turn:
+    /// not from inside NIO's handler, which is sending frames when it tells of the answer's last one.
+    func stopRequest(of id: HTTP2StreamID) {
+        self.context?.eventLoop.assumeIsolated().execute {
+            guard self.streams[id] != nil else { return }  // the request ended meanwhile
+            self.write(HTTP2Frame(streamID: id, payload: .rstStream(.noError)))
+            self.flush()
+        }
+    }
+}
+
+/// One stream of an ``HTTP2AppConnection``: its frames in, as the HTTP/1-style parts a
+/// ``RequestHandler`` reads, and the handler's answer out, as frames.
+///
+/// It checks each request header block while it reads it (``HTTP2RequestBlock``, which replaces NIO's
+/// header-block validation, switched off on the connection). A malformed request is answered with a
+/// 400 in OpenAI's envelope that names the fault (RFC 9113 §8.1.1 lets a server answer a malformed
+/// request before it ends the stream); no part of it reaches the handler. The last DATA frame of an
+/// answer carries END_STREAM.
+final class HTTP2AppStream: AppStream {
+    /// Answer bytes waiting on the peer's flow-control window beyond which the stream is not writable.
+    static let highWaterMark = 64 * 1024
+    /// And below which it is writable again.
+    static let lowWaterMark = 32 * 1024
+
+    private enum RequestState {
+        /// No header block yet.
+        case head
+        /// The head was passed on; DATA frames (and perhaps trailers) follow.
+        case body
+        /// The request ended, or was refused: further frames are not read.
+        case done
+    }
+
+    let id: HTTP2StreamID
+    private unowned let connection: HTTP2AppConnection
+    /// Serves this stream's request; let go once the stream closes.
+    var server: (any AppStreamServer)?
+    private var requestState = RequestState.head
+    /// The answer ended (END_STREAM or RST_STREAM written): nothing more is written.
+    private var answerEnded = false
+    /// The answer's latest DATA, held until the next write, flush or end. When the end of the answer
+    /// comes next, its frame carries END_STREAM itself: an answer is two frames (HEADERS, DATA) rather
+    /// than three with an empty DATA frame to end the stream. Holding it costs no latency: the handler
+    /// flushes after each part it relays, and a flush sends the frame.
+    private var heldData: IOData?
+    /// Bytes of DATA written but not yet sent: held back by the peer's flow-control window.
+    private var unsentBytes = 0
+    /// The server found the stream not writable and waits to be told.
+    private var writerWaits = false
+    /// The answer ended before the request: once its last frame has left, the app is told to stop sending.
+    private var stopsRequestAfterAnswer = false
+
+    init(id: HTTP2StreamID, connection: HTTP2AppConnection) {
+        self.id = id
+        self.connection = connection
+    }
+
+    /// Whether the request's body is still arriving (its window is worth giving back).
+    var readsRequest: Bool {
+        if case .done = self.requestState { return false }
+        return true
+    }
+
+    // MARK: The request
+
+    func received(_ frame: HTTP2Frame.FramePayload.Headers) {
+        do throws(HTTP2HeaderError) {
+            switch self.requestState {
+            case .head:
+                let head = try HTTP2RequestBlock.requestHead(frame.headers, endStream: frame.endStream)
+                self.requestState = frame.endStream ? .done : .body
+                self.server?.process(.head(head))
+                if frame.endStream { self.server?.process(.end(nil)) }
+            case .body:
+                guard frame.endStream else {
+                    throw HTTP2HeaderError(reason: "a second header block that does not end the stream")
+                }
+                let trailers = try HTTP2RequestBlock.trailers(frame.headers)
+                self.requestState = .done
+                self.server?.process(.end(trailers))
+            case .done:
+                return
+            }
+        } catch {
+            self.refuse(error, block: frame.headers)
+        }
+    }
+
+    func received(_ frame: HTTP2Frame.FramePayload.Data) {
+        guard case .body = self.requestState, case .byteBuffer(let buffer) = frame.data else { return }
+        if !frame.endStream {
+            self.server?.process(.body(buffer))
+            return
+        }
+        self.requestState = .done
+        if buffer.readableBytes > 0 { self.server?.process(.body(buffer)) }
+        self.server?.process(.end(nil))
+    }
+
+    /// A malformed request: answered with a 400 if nothing of it reached the server yet, else the stream
+    /// is reset (the server may be answering it already).
+    private func refuse(_ error: HTTP2HeaderError, block: HPACKHeaders) {
+        guard case .head = self.requestState else {
+            self.requestState = .done
+            self.reset(.protocolError)
+            self.server?.appWentAway()
+            return
+        }
+        self.requestState = .done
+        self.server?.refuseUnreadable(
+            SluiceError.invalidHTTP2(error.reason), method: block.first(name: ":method"), path: block.first(name: ":path"))
+    }
+
+    /// The stream closed: ended by both sides, reset by the app, or its connection went.
+    func closed() {
+        let server = self.server
+        self.server = nil
+        self.heldData = nil
+        guard !self.answerEnded else { return }
+        self.answerEnded = true
+        server?.appWentAway()
+    }
+
+    // MARK: The answer
+
+    var isWritable: Bool {
+        guard self.unsentBytes < Self.highWaterMark, self.connection.isWritable else {
+            self.writerWaits = true
+            return false
+        }
+        return true
+    }
+
+    func write(_ part: HTTPServerResponsePart) {
+        guard !self.answerEnded else { return }
+        switch part {
+        case .head(let head):
+            self.releaseHeldData()
+            self.connection.write(
+                HTTP2Frame(streamID: self.id, payload: .headers(.init(headers: HTTP2ResponseBlock.response(head)))))
+        case .body(let body):
+            self.releaseHeldData()
+            self.heldData = body
+        case .end(.none):
+            self.answerEnded = true
+            let data = self.heldData ?? .byteBuffer(ByteBuffer())
+            self.heldData = nil
+            self.writeData(data, endStream: true)
+        case .end(.some(let trailers)):
+            self.releaseHeldData()
+            self.answerEnded = true
+            let block = HTTP2ResponseBlock.trailers(trailers)
+            self.connection.write(HTTP2Frame(streamID: self.id, payload: .headers(.init(headers: block, endStream: true))))
+        }
+    }
+
+    func flush() {
+        self.releaseHeldData()
+        self.connection.flush()
+    }
+
+    func writeEnd(closing: Bool) {
+        self.write(.end(nil))
+        // RFC 9113 §8.1: a server that answers before the request is complete asks the client to stop
+        // sending it with RST_STREAM(NO_ERROR), after the answer: a reset drops what is not sent yet.
+        if closing, self.readsRequest {
+            self.requestState = .done
+            self.stopsRequestAfterAnswer = true
+        }
+        self.connection.flush()
+    }
+
+    func abort() {
+        self.reset(.cancel)
+    }
+
+    /// Resets the stream: whatever of the answer was written stays incomplete for the app.
+    private func reset(_ code: HTTP2ErrorCode) {
+        guard !self.answerEnded else { return }
+        self.answerEnded = true
+        self.heldData = nil
+        self.connection.write(HTTP2Frame(streamID: self.id, payload: .rstStream(code)))
+        self.connection.flush()
+    }
+
+    private func releaseHeldData() {
+        guard let held = self.heldData else { return }
+        self.heldData = nil
+        self.writeData(held, endStream: false)
+    }
+
+    private func writeData(_ data: IOData, endStream: Bool) {
+        self.unsentBytes += data.readableBytes
+        self.connection.write(HTTP2Frame(streamID: self.id, payload: .data(.init(data: data, endStream: endStream))))
+    }
+
+    /// `bytes` of this stream's DATA left for the socket; `endStream`, the answer's last frame.
+    func sent(bytes: Int, endStream: Bool) {
+        self.unsentBytes -= bytes
+        if endStream, self.stopsRequestAfterAnswer {
+            self.stopsRequestAfterAnswer = false
+            self.connection.stopRequest(of: self.id)
+        }
+        if self.writerWaits, self.unsentBytes < Self.lowWaterMark, self.connection.isWritable {
+            self.writerWaits = false
+            self.server?.appWritabilityChanged()
+        }
+    }
+
+    /// The connection's socket takes bytes again.
+    func connectionWritable() {
+        guard self.writerWaits, self.unsentBytes < Self.highWaterMark else { return }
+        self.writerWaits = false
+        self.server?.appWritabilityChanged()
+    }
+}

@@ -214,6 +214,18 @@ struct HTTP2AppConnectionTests {
             return
         }
         #expect(code == .protocolError)
+
+        // Also when the answer has ended already: the request still arriving is stopped.
+        let three = HTTP2StreamID(3)
+        try h.send(.headers(.init(headers: Self.request)), on: three)
+        h[three].app.write(.head(HTTPResponseHead(version: .http1_1, status: .notFound)))
+        h[three].app.writeEnd(closing: false)
+        _ = try h.sent()
+        try h.send(.headers(.init(headers: HPACKHeaders([("x-sum", "1")]))), on: three)
+        guard case .rstStream(.protocolError) = try h.sent().last?.payload else {
+            Issue.record("no RST_STREAM(PROTOCOL_ERROR) after the answer")
+            return
+        }
         _ = try h.channel.finish()
     }
 
@@ -231,6 +243,28 @@ struct HTTP2AppConnectionTests {
         #expect(h[Self.one].refusals.first?.0.message.contains("field name \"Bad\" is not a lowercase token") == true)
         #expect(h[Self.one].refusals.first?.1 == "POST")
         #expect(h[Self.one].refusals.first?.2 == "/v1/chat/completions")
+        _ = try h.channel.finish()
+    }
+
+    @Test("a malformed request still sending its body: answered, its frames dropped and their window given back")
+    func dropsRefusedBody() throws {
+        let h = try Harness()
+        let block = HPACKHeaders([(":method", "POST"), (":scheme", "http"), (":path", "/v1/chat/completions"), ("connection", "x")])
+        try h.send(.headers(.init(headers: block)))
+        #expect(h[Self.one].refusals.count == 1)
+        try h.send(.data(.init(data: .byteBuffer(ByteBuffer(string: "{")))))
+        h.channel.pipeline.fireUserInboundEventTriggered(
+            NIOHTTP2WindowUpdatedEvent(streamID: Self.one, inboundWindowSize: 10, outboundWindowSize: nil))
+        guard case .windowUpdate(let increment) = try h.sent().first?.payload else {
+            Issue.record("the refused request's window was not given back")
+            return
+        }
+        #expect(increment == 65_525)
+        try h.send(.data(.init(data: .byteBuffer(ByteBuffer(string: "}")), endStream: true)))
+        h.channel.pipeline.fireUserInboundEventTriggered(
+            NIOHTTP2WindowUpdatedEvent(streamID: Self.one, inboundWindowSize: 10, outboundWindowSize: nil))
+        #expect(try h.sent().isEmpty)
+        #expect(h[Self.one].parts.isEmpty)
         _ = try h.channel.finish()
     }
 
@@ -268,7 +302,7 @@ struct HTTP2AppConnectionTests {
         var trailers = HTTPHeaders()
         trailers.add(name: "X-Done", value: "1")
         second.write(.end(trailers))
-        second.flush()
+        h.channel.flush()  // the stream's own flush does nothing once its answer has ended
         guard case .headers(let block) = try h.sent().first?.payload else {
             Issue.record("no trailers")
             return
@@ -412,9 +446,13 @@ struct HTTP2AppConnectionTests {
         // The socket took 40,000 of the 70,000 bytes: still 30,000 waiting, so the server may go on.
         h.connection.wroteFrame(
             HTTP2Frame(streamID: Self.one, payload: .data(.init(data: .byteBuffer(ByteBuffer(repeating: 0, count: 20_000))))))
+        h.channel.embeddedEventLoop.run()
         #expect(h[Self.one].writable == 0)
         h.connection.wroteFrame(
             HTTP2Frame(streamID: Self.one, payload: .data(.init(data: .byteBuffer(ByteBuffer(repeating: 0, count: 20_000))))))
+        // Told on the next loop turn, not while NIO's handler is in the middle of writing the frame.
+        #expect(h[Self.one].writable == 0)
+        h.channel.embeddedEventLoop.run()
         #expect(h[Self.one].writable == 1)
         #expect(app.isWritable)
         #expect(data.data.readableBytes == 70_000)

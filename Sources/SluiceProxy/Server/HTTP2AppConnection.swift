@@ -122,8 +122,8 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // NIO's handler reports a stream error (a frame on a stream already reset, say) after resetting
-        // that stream, and closes the connection itself on a connection error: nothing is left to do.
+        // NIO's handler reports a protocol error after it answered it: RST_STREAM for a stream error,
+        // GOAWAY for a connection error (the client then closes). Nothing is left to do here.
     }
 
     private func closeAll() {
@@ -149,14 +149,19 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
         self.streams[frame.streamID]?.sent(bytes: data.data.readableBytes, endStream: data.endStream)
     }
 
-    /// Resets a stream whose answer has left but whose request is still arriving, on the next loop turn:
-    /// not from inside NIO's handler, which is sending frames when it tells of the answer's last one.
+    /// Resets a stream whose answer has left but whose request is still arriving, on the next loop turn.
     func stopRequest(of id: HTTP2StreamID) {
-        self.context?.eventLoop.assumeIsolated().execute {
+        self.later {
             guard self.streams[id] != nil else { return }  // the request ended meanwhile
             self.write(HTTP2Frame(streamID: id, payload: .rstStream(.noError)))
             self.flush()
         }
+    }
+
+    /// Runs `work` on the next loop turn: for what follows a frame NIO's handler tells of in
+    /// ``wroteFrame(_:)``, which it does in the middle of writing that frame.
+    func later(_ work: @escaping () -> Void) {
+        self.context?.eventLoop.assumeIsolated().execute(work)
     }
 }
 
@@ -179,6 +184,9 @@ final class HTTP2AppStream: AppStream {
         case head
         /// The head was passed on; DATA frames (and perhaps trailers) follow.
         case body
+        /// The request was refused as malformed but is still arriving: its frames are dropped, and their
+        /// window given back, until it ends.
+        case dropping
         /// The request ended, or was refused: further frames are not read.
         case done
     }
@@ -230,15 +238,21 @@ final class HTTP2AppStream: AppStream {
                 let trailers = try HTTP2RequestBlock.trailers(frame.headers)
                 self.requestState = .done
                 self.server?.process(.end(trailers))
+            case .dropping:
+                if frame.endStream { self.requestState = .done }
             case .done:
                 return
             }
         } catch {
-            self.refuse(error, block: frame.headers)
+            self.refuse(error, block: frame.headers, endStream: frame.endStream)
         }
     }
 
     func received(_ frame: HTTP2Frame.FramePayload.Data) {
+        if case .dropping = self.requestState {
+            if frame.endStream { self.requestState = .done }
+            return
+        }
         guard case .body = self.requestState, case .byteBuffer(let buffer) = frame.data else { return }
         if !frame.endStream {
             self.server?.process(.body(buffer))
@@ -251,14 +265,15 @@ final class HTTP2AppStream: AppStream {
 
     /// A malformed request: answered with a 400 if nothing of it reached the server yet, else the stream
     /// is reset (the server may be answering it already).
-    private func refuse(_ error: HTTP2HeaderError, block: HPACKHeaders) {
+    private func refuse(_ error: HTTP2HeaderError, block: HPACKHeaders, endStream: Bool) {
         guard case .head = self.requestState else {
             self.requestState = .done
-            self.reset(.protocolError)
+            // Told first: the reset closes the stream, which lets go of the server.
             self.server?.appWentAway()
+            self.reset(.protocolError)
             return
         }
-        self.requestState = .done
+        self.requestState = endStream ? .done : .dropping
         self.server?.refuseUnreadable(
             SluiceError.invalidHTTP2(error.reason), method: block.first(name: ":method"), path: block.first(name: ":path"))
     }
@@ -276,6 +291,7 @@ final class HTTP2AppStream: AppStream {
     // MARK: The answer
 
     var isWritable: Bool {
+        if self.answerEnded { return true }  // nothing more is written; the connection may be gone
         guard self.unsentBytes < Self.highWaterMark, self.connection.isWritable else {
             self.writerWaits = true
             return false
@@ -307,6 +323,7 @@ final class HTTP2AppStream: AppStream {
     }
 
     func flush() {
+        guard !self.answerEnded else { return }
         self.releaseHeldData()
         self.connection.flush()
     }
@@ -323,12 +340,13 @@ final class HTTP2AppStream: AppStream {
     }
 
     func abort() {
+        guard !self.answerEnded else { return }
         self.reset(.cancel)
     }
 
-    /// Resets the stream: whatever of the answer was written stays incomplete for the app.
+    /// Resets the stream: whatever of the answer was written stays incomplete for the app, and a request
+    /// still arriving stops.
     private func reset(_ code: HTTP2ErrorCode) {
-        guard !self.answerEnded else { return }
         self.answerEnded = true
         self.heldData = nil
         self.connection.write(HTTP2Frame(streamID: self.id, payload: .rstStream(code)))
@@ -355,7 +373,9 @@ final class HTTP2AppStream: AppStream {
         }
         if self.writerWaits, self.unsentBytes < Self.lowWaterMark, self.connection.isWritable {
             self.writerWaits = false
-            self.server?.appWritabilityChanged()
+            // On the next loop turn: NIO's handler tells of the frame in the middle of writing it, and the
+            // server may write (even reset the stream) when told.
+            self.connection.later { [weak self] in self?.server?.appWritabilityChanged() }
         }
     }
 

@@ -327,3 +327,85 @@ def test_sigterm_in_the_middle_of_an_h2c_stream_lets_it_finish(start_sluice, pro
             curl.kill()
             curl.wait()
     assert sluice.wait() == 0, sluice.output()
+
+
+class _RawH2:
+    """An h2c connection written by hand, for what client libraries will not send on request."""
+
+    def __init__(self, port: int):
+        import socket
+
+        self.socket = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_SECONDS)
+        self.pending = b""
+        self.frames: list[tuple[int, int, int, bytes]] = []
+        self.socket.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + _frame(0x4, 0, 0, b""))
+
+    def request(self, stream: int, method: str, path: str, body: bytes | None = None) -> None:
+        block = b"".join(
+            _literal(name, value)
+            for name, value in [
+                (":method", method), (":scheme", "http"), (":path", path), (":authority", "127.0.0.1"),
+                ("content-type", "application/json"),
+            ]
+        )  # fmt: skip
+        flags = 0x4 if body else 0x4 | 0x1
+        self.socket.sendall(_frame(0x1, flags, stream, block) + (_frame(0x0, 0x1, stream, body) if body else b""))
+
+    def reset(self, stream: int, code: int = 0x8) -> None:
+        self.socket.sendall(_frame(0x3, 0, stream, code.to_bytes(4, "big")))
+
+    def data(self, stream: int) -> bytes:
+        return b"".join(payload for kind, _, sid, payload in self.frames if kind == 0x0 and sid == stream)
+
+    def read_until(self, done) -> None:
+        while not done():
+            chunk = self.socket.recv(65536)
+            assert chunk, f"the connection closed; frames so far: {self.frames}"
+            self.pending += chunk
+            while len(self.pending) >= 9 and len(self.pending) >= 9 + int.from_bytes(self.pending[:3], "big"):
+                length = int.from_bytes(self.pending[:3], "big")
+                header = self.pending[:9]
+                self.frames.append(
+                    (header[3], header[4], int.from_bytes(header[5:9], "big") & 0x7FFFFFFF, self.pending[9 : 9 + length])
+                )
+                self.pending = self.pending[9 + length :]
+
+    def ended(self, stream: int) -> bool:
+        return any(kind in (0x0, 0x1) and sid == stream and flags & 0x1 for kind, flags, sid, _ in self.frames)
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+def test_app_reset_of_a_stream_mid_answer_is_logged_and_the_connection_goes_on(sluice, provider):
+    """RST_STREAM from the app in the middle of a streamed answer: the exchange is logged once as cut
+    short by the client, nothing more is sent on that stream, and the connection's next stream is served."""
+    recording = wire.load("openai-chat-streaming-usage")
+    first = b"".join(recording.leading_events())
+    gate = threading.Event()
+    provider.serve(recording, gate)
+    connection = _RawH2(sluice.app_port)
+    try:
+        connection.request(1, "POST", recording.path, recording.request_body)
+        connection.read_until(lambda: len(connection.data(1)) >= len(first))
+        assert connection.data(1) == first
+        connection.reset(1)
+        line = sluice.wait_for_log(
+            lambda log: log.get("msg") == "access" and log.get("note") == "client went away"
+            and log.get("protocol") == "HTTP/2",
+            5,
+            "an access line for the reset stream",
+        )
+        assert (line["status"], line["path"], line["stream"]) == (200, recording.path, True)
+        gate.set()
+
+        connection.request(3, "GET", "/v1/models")
+        connection.read_until(lambda: connection.ended(3))
+        assert json.loads(connection.data(3))["object"] == "list"
+        assert not connection.ended(1), "the reset stream went on"
+    finally:
+        gate.set()
+        connection.close()
+    lines = [log for log in sluice.logs if log.get("msg") == "access" and log.get("note") == "client went away"
+             and log.get("request_id") == line["request_id"]]
+    assert len(lines) == 1, lines

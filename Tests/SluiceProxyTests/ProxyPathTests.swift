@@ -49,7 +49,10 @@ struct ProxyPathTests {
     func connectionReuse() async throws {
         let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
-        let gateway = try await TestGateway.start(policy: TestGateway.policy(providerPort: provider.port), environment: TestGateway.environment)
+        // A long idle timeout: on a loaded machine seconds can pass between two requests, and the pool then
+        // rightly replaces a connection that idled past a 1 s timeout.
+        let policy = TestGateway.policy(providerPort: provider.port, firstByte: "60s", idle: "60s")
+        let gateway = try await TestGateway.start(policy: policy, environment: TestGateway.environment)
         let client = try await gateway.client()
         for _ in 0..<5 {
             let response = try await client.send(.POST, "/v1/chat/completions", body: Self.chatBody)
@@ -66,14 +69,15 @@ struct ProxyPathTests {
         let provider = try TestProvider.answeringEmptyObject()
         defer { provider.stop() }
         let gateway = try await TestGateway.start(
-            policy: TestGateway.policy(providerPort: provider.port, idle: "1s"), environment: TestGateway.environment)
+            policy: TestGateway.policy(providerPort: provider.port, idle: "3s"), environment: TestGateway.environment)
         let client = try await gateway.client()
         #expect(try await client.send(.POST, "/v1/chat/completions", body: Self.chatBody).status == 200)
-        // Within the idle timeout it is reused...
+        // Within the idle timeout it is reused (3 s: a loaded machine can take over a second between two
+        // requests)...
         #expect(try await client.send(.POST, "/v1/chat/completions", body: Self.chatBody).status == 200)
         #expect(provider.acceptedConnections == 1)
         // ...idle past it, it is closed, and a new one serves.
-        try await Task.sleep(for: .milliseconds(1300))
+        try await Task.sleep(for: .milliseconds(3300))
         #expect(try await client.send(.POST, "/v1/chat/completions", body: Self.chatBody).status == 200)
         #expect(provider.acceptedConnections == 2)
         #expect(provider.received.count == 3)
@@ -143,7 +147,9 @@ struct ProxyPathTests {
             return n == 2 ? .hangUp : .chunks(status: 200, headers: [("content-length", "2")], chunks: ["{}"])
         }
         defer { provider.stop() }
-        let gateway = try await TestGateway.start(policy: TestGateway.policy(providerPort: provider.port), environment: TestGateway.environment)
+        // Long timeouts: the connections counted are the hang-up's doing, not an idle timeout's.
+        let policy = TestGateway.policy(providerPort: provider.port, firstByte: "60s", idle: "60s")
+        let gateway = try await TestGateway.start(policy: policy, environment: TestGateway.environment)
         let client = try await gateway.client()
         let first = try await client.send(.POST, "/v1/chat/completions", body: Self.chatBody)
         #expect(first.status == 200)

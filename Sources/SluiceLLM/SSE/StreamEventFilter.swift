@@ -35,7 +35,6 @@ public struct StreamEventFilter: Sendable {
 
     private static let dataPrefix = Array("data:".utf8)
     private static let doneMarker = Array("[DONE]".utf8)
-    private static let chunkQuery = BodyScan.Query(fields: ["choices", "usage"], members: [:])
 
     /// The `[DONE]` event a finished stream ends with.
     public static let doneEvent = Array("data: [DONE]\n\n".utf8)
@@ -226,13 +225,43 @@ public struct StreamEventFilter: Sendable {
         let payload = UnsafeRawBufferPointer(rebasing: data[index...])
         if payload.starts(with: Self.doneMarker) { return (.done, nil) }
         guard payload[0] == UInt8(ascii: "{") else { return (.other, nil) }
-        guard let scan = try? BodyScan.scan(payload, query: Self.chunkQuery) else { return (.malformed, nil) }
-        let usageField = scan["usage"].flatMap { $0.kind == .object ? $0 : nil }
-        let usage = usageField.map { Array(UnsafeRawBufferPointer(rebasing: payload[$0.valueRange])) }
-        guard let choices = scan["choices"], choices.kind == .array, choices.isEmptyContainer, usage != nil else {
-            return (.chunk, usage)
-        }
+        guard let members = ChunkMembers.read(payload) else { return (.malformed, nil) }
+        let usage = members.usageObject.map { Array(UnsafeRawBufferPointer(rebasing: payload[$0])) }
+        guard members.choicesIsEmptyArray, usage != nil else { return (.chunk, usage) }
         return (.usage, usage)
+    }
+
+    /// What the filter reads of a chunk, found in one validating walk that builds nothing: the range of
+    /// its `usage` value when that is an object, and whether `choices` is an empty array.
+    private struct ChunkMembers {
+        var usageObject: Range<Int>?
+        var choicesIsEmptyArray = false
+
+        /// Nil for a chunk that is not valid JSON, or that has either key twice (the app's SDK might read
+        /// the other one).
+        static func read(_ payload: UnsafeRawBufferPointer) -> ChunkMembers? {
+            var scanner = JSONSyntaxScanner(bytes: payload, maxDepth: BodyScan.maxDepth)
+            var found = ChunkMembers()
+            var (sawUsage, sawChoices) = (false, false)
+            do {
+                try scanner.scanMembers { key, escaped, value, info throws(BodyScanError) in
+                    if JSONSyntaxScanner.key(payload, key, hasEscapes: escaped, is: "usage") {
+                        guard !sawUsage else { throw BodyScanError(offset: key.lowerBound, reason: "duplicate key") }
+                        sawUsage = true
+                        if info.kind == .object { found.usageObject = value }
+                    } else if JSONSyntaxScanner.key(payload, key, hasEscapes: escaped, is: "choices") {
+                        guard !sawChoices else {
+                            throw BodyScanError(offset: key.lowerBound, reason: "duplicate key")
+                        }
+                        sawChoices = true
+                        found.choicesIsEmptyArray = info.kind == .array && info.isEmptyContainer
+                    }
+                }
+            } catch {
+                return nil
+            }
+            return found
+        }
     }
 
     /// The value of the event's one `data:` line when it has exactly one (nil for none or several).

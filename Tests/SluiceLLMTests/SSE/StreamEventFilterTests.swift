@@ -117,3 +117,35 @@ extension StreamEventFilterTests {
         #expect(rest == .bytes(cut))
     }
 }
+
+extension StreamEventFilterTests {
+    @Test("keys are read as they decode: an escaped usage key is the usage, a usage or choices key twice is malformed")
+    func keysAsTheyDecode() {
+        var filter = StreamEventFilter(dropsUsage: true)
+        let escaped = #"data: {"choices":[],"us\u0061ge":{"prompt_tokens":5,"completion_tokens":2}}"# + "\n\n"
+        #expect(filter.feed(Array((Self.content + escaped).utf8)) == Array(Self.content.utf8))
+        #expect(filter.dropped)
+        #expect(filter.takeUsage() == Array(#"{"prompt_tokens":5,"completion_tokens":2}"#.utf8))
+
+        var strict = StreamEventFilter(dropsUsage: true)
+        let twiceUsage = #"data: {"choices":[],"usage":{"prompt_tokens":1},"usage":{"prompt_tokens":9}}"# + "\n\n"
+        let twiceChoices = #"data: {"choices":[{"delta":{"content":"a"}}],"choices":[]}"# + "\n\n"
+        let trailing = #"data: {"choices":[]} {}"# + "\n\n"
+        let out = strict.feed(Array((twiceUsage + twiceChoices + trailing + Self.content).utf8))
+        #expect(out == Array(Self.content.utf8))
+        #expect(strict.malformed == 3)
+        #expect(strict.takeUsage() == nil)
+    }
+
+    @Test("a usage key that is not an object is no usage; a choices array with members is no usage chunk")
+    func usageShapes() {
+        var filter = StreamEventFilter(dropsUsage: true)
+        let nullUsage = #"data: {"choices":[],"usage":null}"# + "\n\n"
+        let withChoices = #"data: {"choices":[{"delta":{}}],"usage":{"prompt_tokens":4}}"# + "\n\n"
+        let out = filter.feed(Array((nullUsage + withChoices).utf8))
+        #expect(out == Array((nullUsage + withChoices).utf8))
+        #expect(!filter.dropped)
+        #expect(filter.takeUsage() == Array(#"{"prompt_tokens":4}"#.utf8))
+        #expect(filter.chunks == 2)
+    }
+}

@@ -114,10 +114,10 @@ struct HTTP2RequestBlockTests {
 
 @Suite("HTTP/2 app connection: a stream's frames to request parts, its answer to frames, flow control")
 struct HTTP2AppConnectionTests {
-    private static let request = HPACKHeaders([
+    static let request = HPACKHeaders([
         (":method", "POST"), (":scheme", "http"), (":path", "/v1/chat/completions"), ("content-length", "2"),
     ])
-    private static let one = HTTP2StreamID(1)
+    static let one = HTTP2StreamID(1)
 
     /// Serves a stream by keeping what it is told.
     final class Recorder: AppStreamServer {
@@ -161,6 +161,23 @@ struct HTTP2AppConnectionTests {
         }
 
         subscript(_ id: HTTP2StreamID) -> Recorder { self.servers[id]! }
+
+        /// Opens stream `id` with a request (whole, or still sending its body) and writes its answer's head.
+        func answering(
+            _ id: HTTP2StreamID = HTTP2AppConnectionTests.one, status: HTTPResponseStatus = .ok,
+            headers: HTTPHeaders = [:], requestEnds: Bool = true
+        ) throws -> HTTP2AppStream {
+            try self.send(.headers(.init(headers: HTTP2AppConnectionTests.request, endStream: requestEnds)), on: id)
+            let app = self[id].app
+            app.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
+            return app
+        }
+
+        /// What NIO's handler tells the connection once `bytes` of stream `id`'s DATA left for the socket.
+        func socketTook(_ bytes: Int, of id: HTTP2StreamID = HTTP2AppConnectionTests.one, endStream: Bool = false) {
+            let data = HTTP2Frame.FramePayload.Data(data: .byteBuffer(ByteBuffer(repeating: 0, count: bytes)), endStream: endStream)
+            self.connection.wroteFrame(HTTP2Frame(streamID: id, payload: .data(data)))
+        }
     }
 
     @Test("HEADERS, DATA and the end of the stream become head, body and end, each stream to its own server")
@@ -217,9 +234,7 @@ struct HTTP2AppConnectionTests {
 
         // Also when the answer has ended already: the request still arriving is stopped.
         let three = HTTP2StreamID(3)
-        try h.send(.headers(.init(headers: Self.request)), on: three)
-        h[three].app.write(.head(HTTPResponseHead(version: .http1_1, status: .notFound)))
-        h[three].app.writeEnd(closing: false)
+        try h.answering(three, status: .notFound, requestEnds: false).writeEnd(closing: false)
         _ = try h.sent()
         try h.send(.headers(.init(headers: HPACKHeaders([("x-sum", "1")]))), on: three)
         guard case .rstStream(.protocolError) = try h.sent().last?.payload else {
@@ -271,11 +286,7 @@ struct HTTP2AppConnectionTests {
     @Test("an answer flushed part by part is HEADERS, DATA and an empty DATA that ends the stream, or trailers")
     func writesAnswer() throws {
         let h = try Harness()
-        try h.send(.headers(.init(headers: Self.request, endStream: true)))
-        let app = h[Self.one].app
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "text/event-stream")
-        app.write(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)))
+        let app = try h.answering(headers: ["Content-Type": "text/event-stream"])
         app.write(.body(.byteBuffer(ByteBuffer(string: "data: {}\n\n"))))
         app.flush()
         app.writeEnd(closing: false)
@@ -315,9 +326,7 @@ struct HTTP2AppConnectionTests {
     @Test("an answer written whole is two frames: the last DATA frame ends the stream")
     func foldsEndIntoLastData() throws {
         let h = try Harness()
-        try h.send(.headers(.init(headers: Self.request, endStream: true)))
-        let app = h[Self.one].app
-        app.write(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: ["content-type": "application/json"])))
+        let app = try h.answering(headers: ["content-type": "application/json"])
         app.write(.body(.byteBuffer(ByteBuffer(string: "{\"id\":"))))
         app.write(.body(.byteBuffer(ByteBuffer(string: "1}"))))
         app.writeEnd(closing: false)
@@ -339,9 +348,7 @@ struct HTTP2AppConnectionTests {
     @Test("an answer that ends before its request asks the app to stop sending with RST_STREAM(NO_ERROR)")
     func endsEarlyAnswer() throws {
         let h = try Harness()
-        try h.send(.headers(.init(headers: Self.request)))
-        let app = h[Self.one].app
-        app.write(.head(HTTPResponseHead(version: .http1_1, status: .payloadTooLarge)))
+        let app = try h.answering(status: .payloadTooLarge, requestEnds: false)
         app.writeEnd(closing: true)
         let frames = try h.sent().map(\.payload)
         guard frames.count == 2, case .data(let end) = frames[1] else {
@@ -350,7 +357,7 @@ struct HTTP2AppConnectionTests {
         }
         #expect(end.endStream)
         // The reset follows once the answer's last frame has left (a reset would drop it before).
-        h.connection.wroteFrame(HTTP2Frame(streamID: Self.one, payload: frames[1]))
+        h.socketTook(end.data.readableBytes, endStream: true)
         #expect(try h.sent().isEmpty)
         h.channel.embeddedEventLoop.run()
         guard case .rstStream(let code) = try h.sent().first?.payload else {
@@ -368,9 +375,7 @@ struct HTTP2AppConnectionTests {
     @Test("abort resets the stream with CANCEL and drops the held DATA; a reset by the app tells the server")
     func abortsAndResets() throws {
         let h = try Harness()
-        try h.send(.headers(.init(headers: Self.request, endStream: true)))
-        let app = h[Self.one].app
-        app.write(.head(HTTPResponseHead(version: .http1_1, status: .ok)))
+        let app = try h.answering()
         app.write(.body(.byteBuffer(ByteBuffer(string: "part"))))
         app.abort()
         let frames = try h.sent().map(\.payload)
@@ -431,9 +436,7 @@ struct HTTP2AppConnectionTests {
     @Test("a stream with 64 KiB unsent is not writable; its server is told when under 32 KiB remain")
     func backpressure() throws {
         let h = try Harness()
-        try h.send(.headers(.init(headers: Self.request, endStream: true)))
-        let app = h[Self.one].app
-        app.write(.head(HTTPResponseHead(version: .http1_1, status: .ok)))
+        let app = try h.answering()
         #expect(app.isWritable)
         app.write(.body(.byteBuffer(ByteBuffer(repeating: 0x61, count: 70_000))))
         app.flush()
@@ -443,14 +446,13 @@ struct HTTP2AppConnectionTests {
             Issue.record("no DATA: \(frames)")
             return
         }
-        // The socket took 40,000 of the 70,000 bytes: still 30,000 waiting, so the server may go on.
-        h.connection.wroteFrame(
-            HTTP2Frame(streamID: Self.one, payload: .data(.init(data: .byteBuffer(ByteBuffer(repeating: 0, count: 20_000))))))
+        // The socket took 20,000 of the 70,000 bytes: 50,000 still wait, above the low-water mark.
+        h.socketTook(20_000)
         h.channel.embeddedEventLoop.run()
         #expect(h[Self.one].writable == 0)
-        h.connection.wroteFrame(
-            HTTP2Frame(streamID: Self.one, payload: .data(.init(data: .byteBuffer(ByteBuffer(repeating: 0, count: 20_000))))))
-        // Told on the next loop turn, not while NIO's handler is in the middle of writing the frame.
+        // 40,000 taken, 30,000 wait: the server may go on. It is told on the next loop turn, not while NIO's
+        // handler is in the middle of writing the frame.
+        h.socketTook(20_000)
         #expect(h[Self.one].writable == 0)
         h.channel.embeddedEventLoop.run()
         #expect(h[Self.one].writable == 1)

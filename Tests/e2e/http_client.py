@@ -1,9 +1,13 @@
-"""Small HTTP/1.1 client calls on the standard library, for tests that look at raw bytes."""
+"""Small HTTP/1.1 client calls on the standard library, for tests that look at raw bytes, and an h2c
+stream read through curl."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import os
+import subprocess
+import tempfile
 from dataclasses import dataclass
 
 TIMEOUT_SECONDS = 10
@@ -87,3 +91,41 @@ class Stream:
 
     def close(self) -> None:
         self.connection.close()
+
+
+class H2Stream:
+    """The same as ``Stream`` over h2c (prior knowledge), through `curl -N`: a response read as it arrives.
+    curl gives up after its --max-time, so a proxy that buffers ends a read with EOF, not a hang."""
+
+    def __init__(self, port: int, path: str, body: bytes, headers: dict[str, str] | None = None):
+        self.body_file = tempfile.NamedTemporaryFile(suffix=".json")
+        self.body_file.write(body)
+        self.body_file.flush()
+        command = ["curl", "-sS", "-N", "--http2-prior-knowledge", "--max-time", "20"]
+        for name, value in {"content-type": "application/json", **(headers or {})}.items():
+            command += ["-H", f"{name}: {value}"]
+        command += ["--data-binary", f"@{self.body_file.name}", f"http://127.0.0.1:{port}{path}"]
+        self.curl = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.received = b""
+
+    def read_at_least(self, size: int) -> bytes:
+        while len(self.received) < size:
+            data = os.read(self.curl.stdout.fileno(), 65536)
+            assert data, f"curl ended after {len(self.received)} bytes, expected at least {size}: {self.curl.stderr.read().decode()}"
+            self.received += data
+        return self.received
+
+    def read_to_end(self) -> bytes:
+        """Reads the rest; curl must have ended the stream without an error."""
+        self.received += self.curl.stdout.read()
+        status = self.curl.wait(TIMEOUT_SECONDS * 3)
+        assert status == 0, f"curl exited {status}: {self.curl.stderr.read().decode()}"
+        return self.received
+
+    def close(self) -> None:
+        if self.curl.poll() is None:
+            self.curl.kill()
+        self.curl.wait()
+        self.curl.stdout.close()
+        self.curl.stderr.close()
+        self.body_file.close()

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
 import threading
-import time
 
 import pytest
 
 import policies
 import wire
+from http_client import H2Stream
 from provider import Reply
 
 TIMEOUT_SECONDS = 30
@@ -133,37 +131,19 @@ def test_50_concurrent_streams_on_one_connection_with_h2load(sluice, provider, b
         assert len(provider.requests) == 50
 
 
-def test_h2c_stream_is_relayed_chunk_by_chunk(sluice, provider, body_file):
+def test_h2c_stream_is_relayed_chunk_by_chunk(sluice, provider):
     recording = wire.load("openai-chat-streaming-usage")
     first = b"".join(recording.leading_events())
     gate = threading.Event()
     provider.serve(recording, gate)
-    curl = subprocess.Popen(
-        [
-            "curl", "-sS", "-N", "--http2-prior-knowledge", "--max-time", "20",
-            "-H", "content-type: application/json", "--data-binary", f"@{body_file(recording.request_body)}",
-            f"http://127.0.0.1:{sluice.app_port}{recording.path}",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )  # fmt: skip
+    stream = H2Stream(sluice.app_port, recording.path, recording.request_body)
     try:
-        received = b""
-        while len(received) < len(first):
-            # curl gives up after --max-time, so a proxy that buffers ends this read with EOF.
-            data = os.read(curl.stdout.fileno(), 65536)
-            assert data, f"curl ended after {len(received)} bytes: {curl.stderr.read().decode()}"
-            received += data
-        assert received == first
+        assert stream.read_at_least(len(first)) == first
         gate.set()
-        received += curl.stdout.read()
-        assert curl.wait(TIMEOUT_SECONDS) == 0
-        assert received == recording.body
+        assert stream.read_to_end() == recording.body
     finally:
         gate.set()
-        if curl.poll() is None:
-            curl.kill()
-            curl.wait()
+        stream.close()
 
 
 def _frame(kind: int, flags: int, stream: int, payload: bytes) -> bytes:
@@ -290,43 +270,6 @@ def test_large_answer_through_a_small_client_window(sluice, provider, body_file)
 
     assert len(result.stdout) == len(answer)
     assert result.stdout == answer
-
-
-def test_sigterm_in_the_middle_of_an_h2c_stream_lets_it_finish(start_sluice, provider, body_file):
-    recording = wire.load("openai-chat-streaming-usage")
-    sluice = start_sluice(policies.single_provider_policy(provider.base_url, recording.model))
-    first = b"".join(recording.leading_events())
-    gate = threading.Event()
-    provider.serve(recording, gate)
-    curl = subprocess.Popen(
-        [
-            "curl", "-sS", "-N", "--http2-prior-knowledge", "--max-time", "20",
-            "-H", "content-type: application/json", "-H", f"authorization: Bearer {policies.APP_KEY}",
-            "--data-binary", f"@{body_file(recording.request_body)}",
-            f"http://127.0.0.1:{sluice.app_port}{recording.path}",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        received = b""
-        while len(received) < len(first):
-            data = os.read(curl.stdout.fileno(), 65536)
-            assert data, f"curl ended after {len(received)} bytes: {curl.stderr.read().decode()}"
-            received += data
-        sluice.signal(signal.SIGTERM)
-        time.sleep(0.3)
-        assert sluice.process.poll() is None, "exited with a stream in flight"
-        gate.set()
-        received += curl.stdout.read()
-        assert curl.wait(TIMEOUT_SECONDS) == 0, curl.stderr.read().decode()
-        assert received == recording.body
-    finally:
-        gate.set()
-        if curl.poll() is None:
-            curl.kill()
-            curl.wait()
-    assert sluice.wait() == 0, sluice.output()
 
 
 class _RawH2:

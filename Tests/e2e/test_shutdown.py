@@ -11,7 +11,7 @@ import pytest
 
 import policies
 import wire
-from http_client import Stream
+from http_client import H2Stream, Stream
 
 APP_HEADERS = {"authorization": f"Bearer {policies.APP_KEY}"}
 REFUSE_TIMEOUT_SECONDS = 5
@@ -34,15 +34,21 @@ def _refuses_connections(port: int) -> bool:
     return False
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_signal_in_the_middle_of_a_stream_lets_it_finish(start_sluice, provider, sig):
+@pytest.mark.parametrize(
+    ("sig", "client"),
+    [(signal.SIGTERM, Stream), (signal.SIGINT, Stream), (signal.SIGTERM, H2Stream)],
+    ids=["SIGTERM", "SIGINT", "SIGTERM-h2c"],
+)
+def test_signal_in_the_middle_of_a_stream_lets_it_finish(start_sluice, provider, sig, client):
+    """On h2c the connection manager sends GOAWAY and the stream in flight still finishes whole."""
     recording = wire.load("openai-chat-streaming-usage")
     sluice = start_sluice(policies.single_provider_policy(provider.base_url, recording.model))
     first = b"".join(recording.leading_events())
     gate = threading.Event()
     provider.serve(recording, gate)
+    stream = None
     try:
-        stream = Stream(sluice.app_port, recording.path, recording.request_body, APP_HEADERS)
+        stream = client(sluice.app_port, recording.path, recording.request_body, APP_HEADERS)
         assert stream.read_at_least(len(first)) == first
 
         sluice.signal(sig)
@@ -52,9 +58,10 @@ def test_signal_in_the_middle_of_a_stream_lets_it_finish(start_sluice, provider,
 
         gate.set()
         assert stream.read_to_end() == recording.body
-        stream.close()
     finally:
         gate.set()
+        if stream is not None:
+            stream.close()
     assert sluice.wait() == 0, sluice.output()
 
 

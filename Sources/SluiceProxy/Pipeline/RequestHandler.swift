@@ -271,7 +271,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
             let status = exchange.headSent ? (exchange.status ?? 499) : 499
             self.finish(status: status, note: "client went away")
         }
-        if self.protocolName != "HTTP/1.1" { self.release() }
+        self.release()
     }
 
     // MARK: Dispatch

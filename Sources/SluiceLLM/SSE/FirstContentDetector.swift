@@ -25,10 +25,7 @@ public struct FirstContentDetector: Sendable {
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard !sawContent else { return true }
         // Once content shows, nothing after it needs reading: the detector's work is done.
-        let contentEnd = parser.feed(bytes) { event in
-            var data = event.data
-            return data.withUTF8 { Self.isContent(data: UnsafeRawBufferPointer($0)) }
-        }
+        let contentEnd = parser.feed(bytes, untilData: Self.isContent(data:))
         sawContent = contentEnd != nil || !self.linesStartAsFields(UnsafeRawBufferPointer(rebasing: bytes[..<(contentEnd ?? bytes.count)]))
         return sawContent
     }

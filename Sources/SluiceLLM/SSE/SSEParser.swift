@@ -70,6 +70,20 @@ public struct SSEParser: Sendable {
     /// or nil when `stop` never said so. The bytes after that event are not read: use this when the
     /// parser is not needed past that event (the preamble detector).
     public mutating func feed(_ buffer: UnsafeRawBufferPointer, until stop: (SSEEvent) -> Bool) -> Int? {
+        self.walk(buffer) { parser in parser.dispatch().map(stop) ?? false }
+    }
+
+    /// ``feed(_:until:)`` for a caller that reads only an event's data (its `data:` lines joined, without
+    /// the last line feed): handed over where it lies, with no event built and no string decoded.
+    public mutating func feed(_ buffer: UnsafeRawBufferPointer, untilData stop: (UnsafeRawBufferPointer) -> Bool)
+        -> Int?
+    {
+        self.walk(buffer) { parser in parser.dispatchData(stop) }
+    }
+
+    /// Splits `buffer` into lines and handles each; at a blank line, `blank` dispatches the pending event
+    /// and says whether to stop there.
+    private mutating func walk(_ buffer: UnsafeRawBufferPointer, blank: (inout SSEParser) -> Bool) -> Int? {
         var index = 0
         let end = buffer.count
         while index < end {
@@ -87,40 +101,48 @@ public struct SSEParser: Sendable {
                 return nil
             }
             afterCR = buffer[lineEnd] == 0x0D
-            let event: SSEEvent?
+            let isBlank: Bool
             if line.isEmpty {
                 // The common case: the whole line is in this feed; read it in place.
-                event = endLine(UnsafeRawBufferPointer(rebasing: buffer[index..<lineEnd]))
+                isBlank = takeLine(UnsafeRawBufferPointer(rebasing: buffer[index..<lineEnd]))
             } else {
                 line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<lineEnd]))
-                event = endCarriedLine()
+                isBlank = takeCarriedLine()
             }
-            if let event, stop(event) { return lineEnd + 1 }
+            if isBlank, blank(&self) { return lineEnd + 1 }
             index = lineEnd + 1
         }
         return nil
     }
 
-    /// Handles the line gathered in `line` across feeds, then empties `line` (keeping its storage).
+    /// Handles the line gathered in `line` across feeds, then empties `line` (keeping its storage); the
+    /// pending event is dispatched when it was a blank line.
     private mutating func endCarriedLine() -> SSEEvent? {
-        var carried: [UInt8] = []
-        swap(&carried, &line)
-        let event = carried.withUnsafeBytes { endLine($0) }
-        carried.removeAll(keepingCapacity: true)
-        line = carried
-        return event
+        self.takeCarriedLine() ? self.dispatch() : nil
     }
 
-    /// Handles a complete line: a blank line dispatches, any other is a field.
-    private mutating func endLine(_ text: UnsafeRawBufferPointer) -> SSEEvent? {
+    /// Takes the line gathered in `line` across feeds (see ``takeLine(_:)``), then empties `line`
+    /// (keeping its storage).
+    private mutating func takeCarriedLine() -> Bool {
+        var carried: [UInt8] = []
+        swap(&carried, &line)
+        let isBlank = carried.withUnsafeBytes { takeLine($0) }
+        carried.removeAll(keepingCapacity: true)
+        line = carried
+        return isBlank
+    }
+
+    /// Takes a complete line: a field is read; a blank line, which dispatches the pending event, is
+    /// left to the caller (returns true).
+    private mutating func takeLine(_ text: UnsafeRawBufferPointer) -> Bool {
         var text = text
         if atStreamStart {
             atStreamStart = false
             if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = UnsafeRawBufferPointer(rebasing: text[3...]) }
         }
-        if text.isEmpty { return dispatch() }
+        if text.isEmpty { return true }
         processLine(text)
-        return nil
+        return false
     }
 
     /// Interprets a complete, non-blank line.
@@ -143,6 +165,18 @@ public struct SSEParser: Sendable {
                 retry = Int(String(decoding: value, as: UTF8.self))
             }
         }
+    }
+
+    /// Hands the pending event's data (if it has any) to `stop` and clears the event buffers; returns what
+    /// `stop` said, or false for an event without data (which is not dispatched).
+    private mutating func dispatchData(_ stop: (UnsafeRawBufferPointer) -> Bool) -> Bool {
+        defer {
+            data.removeAll(keepingCapacity: true)
+            eventType = nil
+            retry = nil
+        }
+        guard !data.isEmpty else { return false }
+        return data.withUnsafeBytes { stop(UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
     }
 
     /// Builds the pending event (if it has data) and clears the event buffers.

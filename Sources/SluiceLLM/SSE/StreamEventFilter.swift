@@ -82,7 +82,8 @@ public struct StreamEventFilter: Sendable {
         var kept = KeptRanges()
         var start = 0
         while start < bytes.count {
-            let end = Self.eventEnd(in: bytes, from: start)
+            let found = Self.eventEnd(in: bytes, from: start)
+            let end = found?.end
             if passing {
                 guard let end else {
                     // Keep trailing line ends: they may be the first half of the blank line.
@@ -103,7 +104,8 @@ public struct StreamEventFilter: Sendable {
                 continue
             }
             guard compared == Self.dataPrefix.count, let end else { break }  // wait for more
-            let (kind, usage) = Self.classify(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            let (kind, usage) = Self.classify(
+                UnsafeRawBufferPointer(rebasing: bytes[start..<end]), firstBreak: found!.firstBreak - start)
             if let usage { self.usage = usage }
             if kind == .chunk || kind == .usage { chunks += 1 }
             switch kind {
@@ -182,18 +184,23 @@ public struct StreamEventFilter: Sendable {
         return pending
     }
 
-    /// The index after the first blank line (LF LF, or CR LF CR LF) at or after `start`.
-    private static func eventEnd(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    /// The index after the first blank line (LF LF, or CR LF CR LF) at or after `start`, and where the
+    /// event's first line break is (which says, for free, whether the event is a single line).
+    private static func eventEnd(in bytes: UnsafeRawBufferPointer, from start: Int) -> (end: Int, firstBreak: Int)? {
         let lf: UInt8 = 0x0A
         let cr: UInt8 = 0x0D
         var index = start
+        var firstBreak: Int?
         while let found = ByteSearch.firstIndex(of: lf, or: cr, in: bytes, from: index, to: bytes.count) {
             index = found
-            if bytes[index] == lf, index + 1 < bytes.count, bytes[index + 1] == lf { return index + 2 }
+            if firstBreak == nil { firstBreak = found }
+            if bytes[index] == lf, index + 1 < bytes.count, bytes[index + 1] == lf {
+                return (index + 2, firstBreak!)
+            }
             if bytes[index] == cr, index + 3 < bytes.count, bytes[index + 1] == lf, bytes[index + 2] == cr,
                 bytes[index + 3] == lf
             {
-                return index + 4
+                return (index + 4, firstBreak!)
             }
             index += 1
         }
@@ -205,8 +212,13 @@ public struct StreamEventFilter: Sendable {
     /// What a whole event is, and the JSON text of its `usage` object when it has one, read from its
     /// `data:` lines joined as SSE joins them (other fields such as `id:` or `event:` do not matter).
     /// The usual single `data:` line is read where it lies.
-    static func classify(_ event: UnsafeRawBufferPointer) -> (EventKind, usage: [UInt8]?) {
-        // The usual event is one `data:` line: read in place, with no list of lines.
+    static func classify(_ event: UnsafeRawBufferPointer, firstBreak: Int? = nil) -> (EventKind, usage: [UInt8]?) {
+        // The usual event is one `data:` line: read in place, with no list of lines. Its first line break
+        // (when the caller found it) is the blank line's start: then the line is known without a search.
+        if let firstBreak, Self.isBlankLine(event, from: firstBreak) {
+            guard let value = dataValue(event, 0, firstBreak) else { return (.other, nil) }
+            return classify(data: UnsafeRawBufferPointer(rebasing: event[value]))
+        }
         if let only = singleDataLine(event) { return classify(data: UnsafeRawBufferPointer(rebasing: event[only])) }
         let lines = dataLineRanges(event)
         guard !lines.isEmpty else { return (.other, nil) }
@@ -264,6 +276,15 @@ public struct StreamEventFilter: Sendable {
         }
     }
 
+    /// Whether everything from `index` to the event's end is the line break and blank line that close it.
+    private static func isBlankLine(_ event: UnsafeRawBufferPointer, from index: Int) -> Bool {
+        switch event.count - index {
+        case 2: event[index] == 0x0A && event[index + 1] == 0x0A
+        case 4: event[index] == 0x0D && event[index + 1] == 0x0A && event[index + 2] == 0x0D && event[index + 3] == 0x0A
+        default: false
+        }
+    }
+
     /// The value of the event's one `data:` line when it has exactly one (nil for none or several).
     private static func singleDataLine(_ event: UnsafeRawBufferPointer) -> Range<Int>? {
         var found: Range<Int>?
@@ -287,7 +308,8 @@ public struct StreamEventFilter: Sendable {
         }
     }
 
-    /// The value range of the line from `lineStart` to its line feed at `newline` when it is a `data:` line.
+    /// The value range of the line from `lineStart` to its line feed at `newline` (or the CR before it) when
+    /// it is a `data:` line.
     private static func dataValue(_ event: UnsafeRawBufferPointer, _ lineStart: Int, _ newline: Int) -> Range<Int>? {
         let prefix = Self.dataPrefix
         var lineEnd = newline

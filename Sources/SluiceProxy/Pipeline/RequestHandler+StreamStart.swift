@@ -58,6 +58,8 @@ extension RequestHandler {
             call.cancel()
             self.upstreamFailed(.timeout(host: call.endpoint.authority, phase: phase, after: amount))
         }
+        // Room for an attempt's timers (first byte, first token, total) in one allocation, not one per append.
+        if exchange.attemptTimers.capacity == 0 { exchange.attemptTimers.reserveCapacity(4) }
         exchange.attemptTimers.append(timer)
         return timer
     }
@@ -65,6 +67,6 @@ extension RequestHandler {
     func endAttemptTimers() {
         guard let exchange = self.exchange else { return }
         for timer in exchange.attemptTimers { timer.cancel() }
-        exchange.attemptTimers = []
+        exchange.attemptTimers.removeAll(keepingCapacity: true)
     }
 }

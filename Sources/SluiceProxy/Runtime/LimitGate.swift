@@ -32,6 +32,13 @@ public final class LimitGate: Sendable {
     static let drawInterval: TimeAmount = .milliseconds(20)
     /// How often spend is written and the fleet's spend read.
     static let spendInterval: TimeAmount = .milliseconds(500)
+    /// How often unsettled reservations are expired.
+    static let expiryInterval: TimeAmount = .seconds(1)
+
+    /// How long the background task sleeps between rounds. Draws need a round every 20 ms; without a
+    /// store there is only expiry, once a second, so an idle sidecar is not woken fifty times a second
+    /// for nothing (each wake-up runs three threads: the timer, the task's executor and the event loop).
+    var tickInterval: TimeAmount { self.store == nil ? Self.expiryInterval : Self.drawInterval }
 
     init(policy: Policy, store: (any RunnableLimitStore)?, instance: String, logger: Logger, metrics: GatewayMetrics) {
         var configuration = LimiterConfiguration(policy: policy)
@@ -177,7 +184,7 @@ public final class LimitGate: Sendable {
                     await self.syncSpend(with: store)
                 }
             }
-            if NIODeadline.now() - lastExpiry >= .seconds(1) {
+            if NIODeadline.now() - lastExpiry >= Self.expiryInterval {
                 lastExpiry = .now()
                 let now = Self.monotonic()
                 let expired = self.limiter.withLockedValue { $0.expire(now: now) }
@@ -185,7 +192,7 @@ public final class LimitGate: Sendable {
                     self.logger.warning("limit reservations expired unsettled", metadata: ["count": "\(expired)"])
                 }
             }
-            try? await Task.sleep(nanoseconds: UInt64(Self.drawInterval.nanoseconds))
+            try? await Task.sleep(nanoseconds: UInt64(self.tickInterval.nanoseconds))
         }
         await self.flushSpend()
     }

@@ -72,6 +72,41 @@ struct SSEParserTests {
         #expect(events + parser.finish() == `case`.events)
     }
 
+    @Test("feed(_:untilData:) hands over each event's data as the events carry it, at every cut", arguments: cases)
+    func dataOnly(_ case: Case) {
+        let bytes = Array(`case`.stream.utf8)
+        let expected = `case`.events.map { Array($0.data.utf8) }
+        for cut in 0...bytes.count {
+            var parser = SSEParser()
+            var seen: [[UInt8]] = []
+            for part in [bytes[..<cut], bytes[cut...]] {
+                let stopped = Array(part).withUnsafeBytes { buffer in
+                    parser.feed(buffer) { data in
+                        seen.append(Array(data))
+                        return false
+                    }
+                }
+                #expect(stopped == nil)
+            }
+            #expect(seen == expected, "cut at \(cut)")
+        }
+    }
+
+    @Test("feed(_:untilData:) stops at the event it is told to, and says where that event ended")
+    func dataOnlyStops() {
+        let bytes = Array("data: a\n\ndata: b\n\ndata: c\n\n".utf8)
+        var parser = SSEParser()
+        var seen: [String] = []
+        let end = bytes.withUnsafeBytes { buffer in
+            parser.feed(buffer) { data in
+                seen.append(String(decoding: data, as: UTF8.self))
+                return seen.last == "b"
+            }
+        }
+        #expect(seen == ["a", "b"])
+        #expect(end == 18)
+    }
+
     @Test("an event cut short is dropped unless the parser is lenient")
     func incompleteEvent() {
         var strict = SSEParser()

@@ -63,6 +63,24 @@ struct StreamEventFilterTests {
         #expect(filter.dropped)
     }
 
+    @Test(
+        "an event read in place from its first line break is classified as the full walk over its lines does",
+        arguments: [
+            Self.content, Self.usage, Self.done, "data: [DONE]\r\n\r\n", #"data:{"choices":[],"usage":{"a":1}}"# + "\r\n\r\n",
+            "data: {bad\n\n", "data: {\"a\":1\r}\n\n", "data: {\"usage\":{}}\r\n\n", "event: x\n\n", ": ping\n\n",
+            "data\n\n", "data:\n\n", "id: 1\ndata: {}\n\n", "data: {\"choices\":[]\ndata: ,\"usage\":{}}\n\n", "DATA: {}\n\n",
+        ])
+    func inPlaceMatchesFullWalk(_ event: String) throws {
+        let bytes = Array(event.utf8)
+        let firstBreak = try #require(bytes.firstIndex { $0 == 0x0A || $0 == 0x0D })
+        bytes.withUnsafeBytes { buffer in
+            let fast = StreamEventFilter.classify(buffer, firstBreak: firstBreak)
+            let full = StreamEventFilter.classify(buffer)
+            #expect(fast.0 == full.0)
+            #expect(fast.usage == full.usage)
+        }
+    }
+
     @Test("bytes that cannot be the usage chunk are not held back")
     func passesThrough() {
         var filter = StreamEventFilter(dropsUsage: true)

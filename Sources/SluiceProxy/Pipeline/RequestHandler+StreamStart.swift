@@ -36,8 +36,7 @@ extension RequestHandler {
         exchange.headSent = true
         exchange.status = Int(hold.head.status.code)
         self.startTranscriptIfResumable()
-        let headers = UpstreamHeaders.relayed(from: hold.head)
-        app.write(.head(self.responseHead(status: hold.head.status, headers: headers)))
+        app.write(.head(self.responseHead(status: hold.head.status, headers: self.relayedHeaders(hold.head))))
         for buffer in hold.buffered {
             buffer.withUnsafeReadableBytes { exchange.transcript?.feed($0) }
             app.write(.body(.byteBuffer(buffer)))

@@ -653,8 +653,19 @@ extension RequestHandler: UpstreamResponseDelegate {
         }
         exchange.status = Int(head.status.code)
         exchange.headSent = true
-        let headers = UpstreamHeaders.relayed(from: head)
-        app.write(.head(self.responseHead(status: head.status, headers: headers)))
+        app.write(.head(self.responseHead(status: head.status, headers: self.relayedHeaders(head))))
+    }
+
+    /// The provider's headers as the app gets them. An event stream that goes through the event filter
+    /// is not the provider's bytes (a usage chunk the app did not ask for and malformed chunks come out, a
+    /// missing `[DONE]` goes in), so the provider's `content-length` would promise the wrong length: the
+    /// answer goes chunked (HTTP/1.1) or ends with its stream (HTTP/2).
+    func relayedHeaders(_ head: HTTPResponseHead) -> HTTPHeaders {
+        var headers = UpstreamHeaders.relayed(from: head)
+        if let exchange = self.exchange, exchange.eventFilter != nil, exchange.isEventStream {
+            headers.remove(name: "content-length")
+        }
+        return headers
     }
 
     func upstreamBody(_ buffer: ByteBuffer) {

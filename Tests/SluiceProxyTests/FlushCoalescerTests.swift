@@ -102,6 +102,30 @@ struct FlushCoalescerTests {
         _ = try? upstream.finish()
     }
 
+    @Test("work deferred behind a pending flush runs right after the socket got the turn's writes, in that turn")
+    func afterFlushWaitsForTheFlush() throws {
+        let loop = EmbeddedEventLoop()
+        let batch = LoopFlushes(eventLoop: loop)
+        let (channel, counter) = try self.channel(loop: loop, batch: batch)
+        channel.writeAndFlush(ByteBuffer(string: "end of answer"), promise: nil)
+        var flushesSeenByWork: [Int] = []
+        batch.afterFlush { flushesSeenByWork.append(counter.flushes) }
+        batch.afterFlush { flushesSeenByWork.append(counter.flushes) }
+        #expect(flushesSeenByWork.isEmpty)
+        loop.run()
+        #expect(flushesSeenByWork == [1, 1])
+        _ = try? channel.finish()
+    }
+
+    @Test("work deferred while no flush is pending runs at once")
+    func afterFlushWithNothingPending() throws {
+        let loop = EmbeddedEventLoop()
+        let batch = LoopFlushes(eventLoop: loop)
+        var ran = false
+        batch.afterFlush { ran = true }
+        #expect(ran)
+    }
+
     @Test("a flush asked for while the batch is being flushed (from a write's callback) is made too")
     func flushFromCallback() throws {
         let (channel, counter) = try self.channel()

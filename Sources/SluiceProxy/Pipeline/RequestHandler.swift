@@ -577,6 +577,13 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
         self.settleAttempt(of: exchange, appWentAway: note == "client went away")
         self.exchange = nil
         let elapsed = NIODeadline.now() - exchange.startedAt
+        // The answer's end is written: the rest waits until it has been handed to the socket, so the app
+        // does not wait for the access line to be built.
+        self.loop.flushes.afterFlush { self.account(exchange, status: status, note: note, elapsed: elapsed) }
+    }
+
+    /// Settles limits and spend, counts the exchange in the metrics and writes its access line.
+    private func account(_ exchange: Exchange, status: Int, note: String?, elapsed: TimeAmount) {
         let usage = exchange.usage?.usage
         let cost = self.settleLimits(of: exchange, usage: usage)
         let model = exchange.model ?? "-"

@@ -64,6 +64,9 @@ final class LoopFlushes: @unchecked Sendable {
     private var pending: [FlushCoalescer] = []
     /// The last turn's array, kept for its capacity.
     private var spare: [FlushCoalescer] = []
+    /// Work that waits for the turn's flushes (``afterFlush(_:)``).
+    private var deferred: [() -> Void] = []
+    private var spareDeferred: [() -> Void] = []
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
@@ -76,6 +79,17 @@ final class LoopFlushes: @unchecked Sendable {
         self.pending.append(coalescer)
     }
 
+    /// Runs `work` once this turn's flushes are made, or now when none is waiting: bookkeeping that no
+    /// byte of an answer depends on (the access line, metrics, limit settlement) then costs the app no
+    /// latency. It still runs in this turn, before the loop reads anything more.
+    func afterFlush(_ work: @escaping () -> Void) {
+        if self.pending.isEmpty {
+            work()
+        } else {
+            self.deferred.append(work)
+        }
+    }
+
     private func flushAll() {
         // A flush can complete a write whose callback flushes again (a close after the last answer): that
         // flush joins a fresh batch, with its own task.
@@ -84,5 +98,13 @@ final class LoopFlushes: @unchecked Sendable {
         for coalescer in batch { coalescer.flushNow() }
         batch.removeAll(keepingCapacity: true)
         self.spare = batch
+        // The work deferred behind this batch. Work it defers in turn waits for the flushes it asked for,
+        // whose own task is queued already (afterFlush defers only while a flush is pending).
+        guard !self.deferred.isEmpty else { return }
+        var work = self.spareDeferred
+        swap(&work, &self.deferred)
+        for item in work { item() }
+        work.removeAll(keepingCapacity: true)
+        self.spareDeferred = work
     }
 }

@@ -13,8 +13,8 @@ extension RequestHandler {
     /// Starts keeping the transcript when the route may resume.
     func startTranscriptIfResumable() {
         guard let exchange = self.exchange, exchange.transcript == nil, let run = exchange.run,
-            exchange.snapshot.loaded.policy.models[run.plan.routeName]?.resume == true,
-            exchange.pending?.endpoint == .chatCompletions
+            !exchange.snapshot.resumableRoutes.isEmpty, exchange.pending?.endpoint == .chatCompletions,
+            exchange.snapshot.resumableRoutes.contains(run.plan.routeName)
         else { return }
         exchange.transcript = StreamTranscript()
     }

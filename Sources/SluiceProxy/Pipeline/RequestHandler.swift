@@ -668,11 +668,8 @@ extension RequestHandler: UpstreamResponseDelegate {
     /// missing `[DONE]` goes in), so the provider's `content-length` would promise the wrong length: the
     /// answer goes chunked (HTTP/1.1) or ends with its stream (HTTP/2).
     func relayedHeaders(_ head: HTTPResponseHead) -> HTTPHeaders {
-        var headers = UpstreamHeaders.relayed(from: head)
-        if let exchange = self.exchange, exchange.eventFilter != nil, exchange.isEventStream {
-            headers.remove(name: "content-length")
-        }
-        return headers
+        let filtered = self.exchange.map { $0.eventFilter != nil && $0.isEventStream } ?? false
+        return UpstreamHeaders.relayed(from: head, bodyChanges: filtered)
     }
 
     func upstreamBody(_ buffer: ByteBuffer) {

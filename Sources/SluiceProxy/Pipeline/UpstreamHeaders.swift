@@ -21,8 +21,17 @@ enum UpstreamHeaders {
         Self.filter(head.headers, dropping: Self.notForwarded, checkingValues: head.version.major >= 2)
     }
 
-    static func relayed(from head: HTTPResponseHead) -> HTTPHeaders {
-        Self.filter(head.headers, dropping: Self.notRelayed, checkingValues: head.version.major >= 2)
+    /// The same, and `content-length`: for a body Sluice changes on its way.
+    private static let notRelayedWithLength: HeaderNameSet = [
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+        "set-cookie", "alt-svc", "content-length",
+    ]
+
+    /// The headers of `head` that go back to the app; without `content-length` when `bodyChanges`.
+    static func relayed(from head: HTTPResponseHead, bodyChanges: Bool = false) -> HTTPHeaders {
+        Self.filter(
+            head.headers, dropping: bodyChanges ? Self.notRelayedWithLength : Self.notRelayed,
+            checkingValues: head.version.major >= 2)
     }
 
     /// The headers but those named in `names`. With `checkingValues`, also those whose value holds a

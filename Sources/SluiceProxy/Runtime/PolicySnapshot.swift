@@ -38,6 +38,9 @@ public final class PolicySnapshot: Sendable {
     let workloadKeys: [String: [String: String]]
     /// The same as `Bearer <key>`, ready for OpenAI-style providers.
     let workloadAuthorizations: [String: [String: String]]
+    /// The model routes whose broken streams are resumed (`resume: true`): read once per stream, and
+    /// nearly always empty, where looking the route up in the policy copies its whole entry.
+    let resumableRoutes: Set<String>
 
     /// Compiles `loaded` for a sidecar serving `workload`, failing with a message naming the cause when a
     /// provider cannot be served or the workload is not defined.
@@ -71,6 +74,7 @@ public final class PolicySnapshot: Sendable {
         }
         self.protections = protections
         self.retryPolicies = loaded.policy.models.mapValues { RetryPolicy($0.retry) }
+        self.resumableRoutes = Set(loaded.policy.models.filter(\.value.resume).keys)
         self.modelNames = routes.keys.sorted()
         self.modelListBody = Self.renderModelList(self.modelNames, created: Int(loadedAt.timeIntervalSince1970))
     }

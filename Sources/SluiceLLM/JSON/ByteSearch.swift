@@ -38,6 +38,14 @@ public enum ByteSearch {
     /// above a flagged one), never yes for a word that is not plain.
     @inlinable
     public static func isPlainStringText(_ word: UInt64) -> Bool {
+        stringTextStops(word) == 0
+    }
+
+    /// The bytes of `word` (loaded little-endian) that are not plain text inside a JSON string, each
+    /// flagged by its high bit. The lowest flag always marks a true stop, so `trailingZeroBitCount / 8` is
+    /// how many plain bytes come first (a borrow can only flag a byte above a flagged one).
+    @inlinable
+    public static func stringTextStops(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
@@ -46,7 +54,7 @@ public enum ByteSearch {
         let below = (word &- ones &* 0x20) & ~word
         let quote = (quotes &- ones) & ~quotes
         let backslash = (backslashes &- ones) & ~backslashes
-        return (below | quote | backslash | word) & highs == 0
+        return (below | quote | backslash | word) & highs
     }
 
     /// The index of the first `"`, `{`, `}`, `[` or `]` in `buffer[start..<end]`, or nil: what a JSON

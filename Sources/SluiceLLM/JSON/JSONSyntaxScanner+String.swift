@@ -7,11 +7,15 @@ extension JSONSyntaxScanner {
         var hasEscapes = false
         while true {
             // Most bytes of a request or a stream chunk are plain text inside strings: skip them eight at a
-            // time, stopping short of any byte the walk below must look at.
-            while index + 8 <= end,
-                ByteSearch.isPlainStringText(
+            // time, and then straight to the first byte the walk below must look at (a chunk's strings are
+            // mostly shorter than a word).
+            while index + 8 <= end {
+                let stops = ByteSearch.stringTextStops(
                     UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
-            {
+                if stops != 0 {
+                    index += stops.trailingZeroBitCount >> 3
+                    break
+                }
                 index += 8
             }
             guard index < end else { throw failure(start, "unterminated string") }

@@ -95,5 +95,19 @@ struct ByteSearchTests {
             #expect(ByteSearch.isPlainStringText(Self.word(bytes)) == bytes.allSatisfy(Self.isPlain), "\(bytes)")
         }
     }
+
+    @Test("string text stops: the lowest flag is the first byte that is not plain, on 100,000 random words")
+    func stringTextStopsFirst() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100_000 {
+            let bytes = (0..<8).map { _ in
+                UInt8.random(in: 0...5, using: &generator) == 0 ? UInt8.random(in: 0...255, using: &generator)
+                    : UInt8.random(in: 0x20...0x7F, using: &generator)
+            }
+            let stops = ByteSearch.stringTextStops(Self.word(bytes))
+            let first = bytes.firstIndex { !Self.isPlain($0) }
+            #expect((stops == 0 ? nil : stops.trailingZeroBitCount / 8) == first, "\(bytes)")
+        }
+    }
 }
 

@@ -84,7 +84,10 @@ def main(folder: Path) -> None:
             cell = by_key.get((protocol, payload, connections, target))
             if cell is None:
                 continue
-            ratio = _spread(ratio_of(cell, proxy), "{:.2f}x") if proxy and target != "direct" else "-"
+            if target == "nginx-proxy":
+                ratio = "1.00x"
+            else:
+                ratio = _spread(ratio_of(cell, proxy), "{:.2f}x") if proxy and target != "direct" else "-"
             added50 = _spread(added(cell, direct, "p50_us"), "{:+.0f}us") if direct and target != "direct" else "-"
             added99 = _spread(added(cell, direct, "p99_us"), "{:+.0f}us") if direct and target != "direct" else "-"
             lines.append(

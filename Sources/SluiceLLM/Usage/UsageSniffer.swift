@@ -51,13 +51,21 @@ public struct UsageSniffer: Sendable {
     /// Creates a sniffer for a body with this `content-type`: `text/event-stream` means SSE,
     /// anything else one JSON document.
     public init(contentType: String?) {
-        // Compared byte by byte, ignoring ASCII case: once per answer, so no lowercased copy.
-        let prefix = "text/event-stream".utf8
-        let isSSE =
-            contentType.map { type in
-                type.utf8.count >= prefix.count && zip(type.utf8, prefix).allSatisfy { $0 | 0x20 == $1 | 0x20 }
-            } ?? false
-        self.init(framing: isSSE ? .sse : .json)
+        self.init(framing: Self.isEventStream(contentType) ? .sse : .json)
+    }
+
+    /// Whether a `content-type` is `text/event-stream` (with any parameters), ignoring ASCII case as media
+    /// types are compared. Byte by byte in place: no lowercased copy and no iterator over the string.
+    public static func isEventStream(_ contentType: String?) -> Bool {
+        guard var contentType else { return false }
+        let prefix: StaticString = "text/event-stream"
+        let count = prefix.utf8CodeUnitCount
+        return contentType.withUTF8 { type in
+            guard type.count >= count else { return false }
+            let expected = prefix.utf8Start
+            for offset in 0..<count where type[offset] | 0x20 != expected[offset] | 0x20 { return false }
+            return true
+        }
     }
 
     /// The usage seen so far, normalised to OpenAI's meaning; nil until any count was seen.

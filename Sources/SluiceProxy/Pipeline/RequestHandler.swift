@@ -651,8 +651,8 @@ extension RequestHandler: UpstreamResponseDelegate {
             self.holdStream(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))
             return
         }
-        exchange.usage = UsageSniffer(contentType: head.headers.first(name: "content-type"))
-        exchange.isEventStream = head.headers.first(name: "content-type")?.hasPrefix("text/event-stream") ?? false
+        exchange.isEventStream = UsageSniffer.isEventStream(head.headers.first(name: "content-type"))
+        exchange.usage = UsageSniffer(framing: exchange.isEventStream ? .sse : .json)
         if let masks = exchange.masks, self.beginRestoring(head, masks: masks) { return }
         if exchange.isEventStream, head.status == .ok, exchange.run != nil {
             self.holdStream(head)

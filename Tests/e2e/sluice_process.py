@@ -35,8 +35,19 @@ def run_cli(*args: str, timeout: float = 30, env: dict[str, str] | None = None) 
 class SluiceProcess:
     """One `sluice run --policy FILE`, started, followed until `ready`, stopped by PID."""
 
-    def __init__(self, policy: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        policy: Path,
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
+        binary: Path | None = None,
+        prefix: tuple[str, ...] = (),
+    ):
+        """`binary` replaces the built one; `prefix` is a command that execs it (`setpriv …`), so the
+        PID is still Sluice's."""
         self.policy = policy
+        self._binary = binary
+        self._prefix = prefix
         self._env = {**os.environ, **(env or {})}
         self._args = args
         self._lines: list[str] = []
@@ -52,7 +63,7 @@ class SluiceProcess:
     def start(self) -> SluiceProcess:
         self.started_at = time.monotonic()
         self.process = subprocess.Popen(
-            [str(binary_path()), "run", "--policy", str(self.policy), *self._args],
+            [*self._prefix, str(self._binary or binary_path()), "run", "--policy", str(self.policy), *self._args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -22,7 +22,7 @@ enum UpstreamConnector {
         let handshake = eventLoop.makePromise(of: String?.self)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(endpoint.connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations

@@ -570,7 +570,8 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
         if !self.pipelined.isEmpty { self.servePipelined() }
     }
 
-    /// Logs and counts the exchange once, then forgets it.
+    /// Ends the exchange once: forgets it, then settles, counts and logs it (``account``) once the
+    /// answer's last bytes have been handed to the socket.
     private func finish(status: Int, note: String?) {
         guard let exchange = self.exchange else { return }
         self.endAttemptTimers()

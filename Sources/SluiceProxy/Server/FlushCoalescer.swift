@@ -98,8 +98,8 @@ final class LoopFlushes: @unchecked Sendable {
         for coalescer in batch { coalescer.flushNow() }
         batch.removeAll(keepingCapacity: true)
         self.spare = batch
-        // The work deferred behind this batch. Work it defers in turn waits for the flushes it asked for,
-        // whose own task is queued already (afterFlush defers only while a flush is pending).
+        // The work deferred behind this turn's flushes (and any deferred from a write's callback just now,
+        // which is only bookkeeping run a little early).
         guard !self.deferred.isEmpty else { return }
         var work = self.spareDeferred
         swap(&work, &self.deferred)

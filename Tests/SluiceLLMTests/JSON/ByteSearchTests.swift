@@ -83,15 +83,19 @@ struct ByteSearchTests {
         }
     }
 
+    /// Eight mostly plain bytes, one in `oneIn` any byte at all: words that are almost plain are common.
+    static func mostlyPlainWord(oneIn: Int, using generator: inout SystemRandomNumberGenerator) -> [UInt8] {
+        (0..<8).map { _ in
+            Int.random(in: 0..<oneIn, using: &generator) == 0 ? UInt8.random(in: 0...255, using: &generator)
+                : UInt8.random(in: 0x20...0x7F, using: &generator)
+        }
+    }
+
     @Test("plain string text: agrees with a byte-by-byte check on 100,000 random words")
     func plainStringTextRandom() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<100_000 {
-            // Mostly plain bytes, so words that are almost plain are common.
-            let bytes = (0..<8).map { _ in
-                UInt8.random(in: 0...9, using: &generator) == 0 ? UInt8.random(in: 0...255, using: &generator)
-                    : UInt8.random(in: 0x20...0x7F, using: &generator)
-            }
+            let bytes = Self.mostlyPlainWord(oneIn: 10, using: &generator)
             #expect(ByteSearch.isPlainStringText(Self.word(bytes)) == bytes.allSatisfy(Self.isPlain), "\(bytes)")
         }
     }
@@ -100,10 +104,7 @@ struct ByteSearchTests {
     func stringTextStopsFirst() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<100_000 {
-            let bytes = (0..<8).map { _ in
-                UInt8.random(in: 0...5, using: &generator) == 0 ? UInt8.random(in: 0...255, using: &generator)
-                    : UInt8.random(in: 0x20...0x7F, using: &generator)
-            }
+            let bytes = Self.mostlyPlainWord(oneIn: 6, using: &generator)
             let stops = ByteSearch.stringTextStops(Self.word(bytes))
             let first = bytes.firstIndex { !Self.isPlain($0) }
             #expect((stops == 0 ? nil : stops.trailingZeroBitCount / 8) == first, "\(bytes)")

@@ -10,9 +10,18 @@ import SluiceLLM
 /// answered. Past ``StreamHold/maxBytes`` of preamble the stream is let go anyway.
 extension RequestHandler {
     func holdStream(_ head: HTTPResponseHead) {
-        guard let exchange = self.exchange, let call = exchange.call else { return }
+        guard let exchange = self.exchange, exchange.call != nil else { return }
         exchange.hold = StreamHold(head: head)
-        exchange.hold?.firstTokenTimer = self.startAttemptTimer(
+        // The first-token clock starts at the end of this read (``armFirstTokenClock()``), not here: most
+        // streams bring their first content in the read that brought their head, and then need no clock.
+    }
+
+    /// Starts the first-token clock of a stream still held when a read from its provider ends.
+    func armFirstTokenClock() {
+        guard let exchange = self.exchange, exchange.hold != nil, exchange.hold!.firstTokenTimer == nil,
+            let call = exchange.call
+        else { return }
+        exchange.hold!.firstTokenTimer = self.startAttemptTimer(
             phase: "first_token", after: call.endpoint.firstTokenTimeout, for: call)
     }
 

@@ -746,6 +746,7 @@ extension RequestHandler: UpstreamResponseDelegate {
     private static let usageEventEnd = Array("}\n\n".utf8)
 
     func upstreamReadComplete() {
+        self.armFirstTokenClock()
         self.app?.flush()
     }
 

@@ -75,11 +75,12 @@ struct HTTP1BodyReader: Equatable {
                 self.state = .chunkSize
             case .trailers:
                 guard
-                    var (section, lines) = try HTTP1Syntax.takeSection(
+                    let taken = try HTTP1Syntax.takeSection(
                         &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "trailer section")
                 else { return nil }
+                var section = taken.section
                 var framing = HTTP1Syntax.FramingFields()
-                let fields = try HTTP1Syntax.parseFields(&section, count: lines, framing: &framing)
+                let fields = try HTTP1Syntax.parseFields(&section, count: taken.lines, framing: &framing)
                 self.state = .fixed(remaining: 0)
                 return .end(fields.isEmpty ? nil : fields)
             }

@@ -36,11 +36,12 @@ struct HTTP1RequestParser {
             buffer.moveReaderIndex(forwardBy: 1)
         }
         guard
-            var (section, lines) = try HTTP1Syntax.takeSection(
+            let taken = try HTTP1Syntax.takeSection(
                 &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "request head")
         else { return nil }
+        var section = taken.section
         var fields = HTTP1Syntax.FramingFields()
-        let head = try Self.parseHead(&section, lines: lines, framing: &fields, strings: strings)
+        let head = try Self.parseHead(&section, lines: taken.lines, framing: &fields, strings: strings)
         return (head, try Self.framing(fields))
     }
 

@@ -45,11 +45,12 @@ struct HTTP1ResponseParser {
     ) throws(HTTP1ParseError) -> (HTTPResponseHead, HTTP1BodyReader.Framing)? {
         while true {
             guard
-                var (section, lines) = try HTTP1Syntax.takeSection(
+                let taken = try HTTP1Syntax.takeSection(
                     &buffer, limit: HTTP1Syntax.maxHeadBytes, what: "response head")
             else { return nil }
+            var section = taken.section
             var fields = HTTP1Syntax.FramingFields()
-            let head = try Self.parseHead(&section, lines: lines, framing: &fields, strings: strings)
+            let head = try Self.parseHead(&section, lines: taken.lines, framing: &fields, strings: strings)
             let code = head.status.code
             if code >= 100 && code < 200 && code != 101 {
                 continue  // interim: the final head follows

@@ -22,7 +22,8 @@ struct LimitGateTickTests {
     }
 
     static func gate(store: (any RunnableLimitStore)?) throws -> LimitGate {
-        let yaml = TestGateway.policy(providers: ["  demo:\n    type: mock\n"], models: "  m:\n    targets: [ { provider: demo } ]\n")
+        let yaml = TestGateway.policy(
+            providers: ["  demo:\n    type: mock\n"], models: "  m:\n    targets: [ { provider: demo } ]\n")
         let loaded = try PolicyLoader.load(yaml: yaml, file: "test.yaml", environment: TestGateway.environment)
         return LimitGate(
             policy: loaded.policy, store: store, instance: "test",

@@ -66,9 +66,10 @@ struct StreamEventFilterTests {
     @Test(
         "an event read in place from its first line break is classified as the full walk over its lines does",
         arguments: [
-            Self.content, Self.usage, Self.done, "data: [DONE]\r\n\r\n", #"data:{"choices":[],"usage":{"a":1}}"# + "\r\n\r\n",
-            "data: {bad\n\n", "data: {\"a\":1\r}\n\n", "data: {\"usage\":{}}\r\n\n", "event: x\n\n", ": ping\n\n",
-            "data\n\n", "data:\n\n", "id: 1\ndata: {}\n\n", "data: {\"choices\":[]\ndata: ,\"usage\":{}}\n\n", "DATA: {}\n\n",
+            Self.content, Self.usage, Self.done, "data: [DONE]\r\n\r\n",
+            #"data:{"choices":[],"usage":{"a":1}}"# + "\r\n\r\n", "data: {bad\n\n", "data: {\"a\":1\r}\n\n",
+            "data: {\"usage\":{}}\r\n\n", "event: x\n\n", ": ping\n\n", "data\n\n", "data:\n\n", "id: 1\ndata: {}\n\n",
+            "data: {\"choices\":[]\ndata: ,\"usage\":{}}\n\n", "DATA: {}\n\n",
         ])
     func inPlaceMatchesFullWalk(_ event: String) throws {
         let bytes = Array(event.utf8)

@@ -173,6 +173,19 @@ struct HTTP2AppConnectionTests {
             return app
         }
 
+        /// The frames written since the last look, which must be HEADERS and two DATA frames.
+        func headersAndTwoData() throws -> (
+            HTTP2Frame.FramePayload.Headers, HTTP2Frame.FramePayload.Data, HTTP2Frame.FramePayload.Data
+        ) {
+            let frames = try self.sent().map(\.payload)
+            guard frames.count == 3, case .headers(let head) = frames[0], case .data(let first) = frames[1],
+                case .data(let second) = frames[2]
+            else { throw FrameMismatch(description: "expected HEADERS and two DATA frames, got \(frames)") }
+            return (head, first, second)
+        }
+
+        struct FrameMismatch: Error, CustomStringConvertible { var description: String }
+
         /// What NIO's handler tells the connection once `bytes` of stream `id`'s DATA left for the socket.
         func socketTook(_ bytes: Int, of id: HTTP2StreamID = HTTP2AppConnectionTests.one, endStream: Bool = false) {
             let data = HTTP2Frame.FramePayload.Data(data: .byteBuffer(ByteBuffer(repeating: 0, count: bytes)), endStream: endStream)
@@ -290,13 +303,7 @@ struct HTTP2AppConnectionTests {
         app.write(.body(.byteBuffer(ByteBuffer(string: "data: {}\n\n"))))
         app.flush()
         app.writeEnd(closing: false)
-        let frames = try h.sent().map(\.payload)
-        guard frames.count == 3, case .headers(let head) = frames[0], case .data(let body) = frames[1],
-            case .data(let end) = frames[2]
-        else {
-            Issue.record("expected HEADERS and two DATA frames, got \(frames)")
-            return
-        }
+        let (head, body, end) = try h.headersAndTwoData()
         #expect(head.headers.map(\.name) == [":status", "content-type"])
         #expect(!head.endStream)
         #expect(body.data == .byteBuffer(ByteBuffer(string: "data: {}\n\n")))
@@ -330,13 +337,7 @@ struct HTTP2AppConnectionTests {
         app.write(.body(.byteBuffer(ByteBuffer(string: "{\"id\":"))))
         app.write(.body(.byteBuffer(ByteBuffer(string: "1}"))))
         app.writeEnd(closing: false)
-        let frames = try h.sent().map(\.payload)
-        guard frames.count == 3, case .headers(let block) = frames[0], case .data(let body) = frames[1],
-            case .data(let last) = frames[2]
-        else {
-            Issue.record("expected HEADERS and two DATA frames, got \(frames)")
-            return
-        }
+        let (block, body, last) = try h.headersAndTwoData()
         #expect(!block.endStream)
         #expect(body.data == .byteBuffer(ByteBuffer(string: "{\"id\":")))
         #expect(!body.endStream)

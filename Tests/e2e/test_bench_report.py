@@ -47,3 +47,11 @@ def test_a_single_round_prints_plain_figures(tmp_path: Path) -> None:
     out = report(tmp_path, cells)
     assert "sluice / nginx-proxy at 64 connections, http1 sse: 0.55x\n" in out
     assert ".." not in out
+
+
+def test_rounds_must_be_a_positive_whole_number() -> None:
+    run = REPORT.parents[1] / "run"
+    for bad in ("0", "-1", "two", "1.5"):
+        done = subprocess.run(["bash", str(run), "--rounds", bad], capture_output=True, text=True, timeout=30)
+        assert done.returncode == 1, (bad, done.stdout, done.stderr)
+        assert f"--rounds takes a positive whole number, not '{bad}'" in done.stderr

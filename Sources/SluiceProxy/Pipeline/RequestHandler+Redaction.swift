@@ -99,13 +99,12 @@ extension RequestHandler {
     /// Starts restoring an OpenAI-dialect answer; false when there is nothing to restore in it.
     func beginRestoring(_ head: HTTPResponseHead, masks: MaskTable) -> Bool {
         guard let exchange = self.exchange, let app = self.app else { return false }
-        let contentType = head.headers.first(name: "content-type") ?? ""
-        if contentType.hasPrefix("text/event-stream") {
+        if exchange.isEventStream {
             exchange.restoration = Restoration(.stream(self.makeStreamRestorer(masks: masks)))
             exchange.status = Int(head.status.code)
             exchange.headSent = true
-            var headers = UpstreamHeaders.relayed(from: head)
-            headers.remove(name: "content-length")
+            // Restored values change the stream's length.
+            let headers = UpstreamHeaders.relayed(from: head, bodyChanges: true)
             app.write(.head(self.responseHead(status: head.status, headers: headers)))
         } else {
             // The whole answer is needed to rewrite it (and its length): gather it, answer at its end.

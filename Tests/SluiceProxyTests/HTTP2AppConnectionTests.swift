@@ -330,6 +330,27 @@ struct HTTP2AppConnectionTests {
         _ = try h.channel.finish()
     }
 
+    @Test("a frame of the answer that NIO refused resets the stream with INTERNAL_ERROR and tells its server, once")
+    func refusedAnswerFrame() throws {
+        let h = try Harness()
+        let app = try h.answering()
+        app.flush()
+        #expect(try h.sent().count == 1)  // the HEADERS frame
+        // What NIO's handler reports, without sending anything, for an outbound frame it refuses.
+        let refused = NIOHTTP2Errors.streamError(streamID: Self.one, baseError: NIOHTTP2Errors.contentLengthViolated())
+        h.channel.pipeline.fireErrorCaught(refused)
+        guard case .rstStream(let code) = try h.sent().first?.payload else {
+            Issue.record("the stream was not reset")
+            return
+        }
+        #expect(code == .internalError)
+        #expect(h[Self.one].wentAway == 1)
+        h.channel.pipeline.fireErrorCaught(refused)
+        #expect(try h.sent().isEmpty)
+        #expect(h[Self.one].wentAway == 1)
+        _ = try h.channel.finish()
+    }
+
     @Test("an answer written whole is two frames: the last DATA frame ends the stream")
     func foldsEndIntoLastData() throws {
         let h = try Harness()

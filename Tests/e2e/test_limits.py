@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 import urllib.request
 
@@ -89,3 +90,25 @@ def test_usage_chunk_only_when_asked(start_sluice):
     asked = list(ask(client, stream=True, stream_options={"include_usage": True}))
     assert asked[-1].choices == [] and asked[-1].usage.total_tokens > 0
 
+
+
+def test_max_concurrent_is_free_again_for_a_pipelined_request(start_sluice):
+    """An answer's concurrency slot is given back with its last byte: the request pipelined behind it on
+    the same connection (served in the same loop turn) is admitted, not refused."""
+    import socket
+
+    sluice = start_sluice(limits_policy("      max_concurrent: 1"))
+    body = json.dumps({"model": "demo-chat", "messages": [{"role": "user", "content": "hello"}]}).encode()
+    one = (
+        f"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {APP_KEY}\r\n"
+        f"content-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    with socket.create_connection(("127.0.0.1", sluice.app_port), timeout=10) as sock:
+        sock.sendall(one + one)
+        received = b""
+        while received.count(b"HTTP/1.1 ") < 2 or not received.rstrip().endswith(b"}"):
+            chunk = sock.recv(65536)
+            assert chunk, f"connection closed after: {received!r}"
+            received += chunk
+    statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", received)
+    assert statuses == [b"200", b"200"], received

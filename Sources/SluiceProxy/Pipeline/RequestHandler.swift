@@ -570,23 +570,29 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
         if !self.pipelined.isEmpty { self.servePipelined() }
     }
 
-    /// Ends the exchange once: forgets it, then settles, counts and logs it (``account``) once the
-    /// answer's last bytes have been handed to the socket.
+    /// Ends the exchange once: forgets it and settles its limits, then counts and logs it (``account``) once
+    /// the answer's last bytes have been handed to the socket.
     private func finish(status: Int, note: String?) {
         guard let exchange = self.exchange else { return }
         self.endAttemptTimers()
         self.settleAttempt(of: exchange, appWentAway: note == "client went away")
         self.exchange = nil
         let elapsed = NIODeadline.now() - exchange.startedAt
-        // The answer's end is written: the rest waits until it has been handed to the socket, so the app
-        // does not wait for the access line to be built.
-        self.loop.flushes.afterFlush { self.account(exchange, status: status, note: note, elapsed: elapsed) }
-    }
-
-    /// Settles limits and spend, counts the exchange in the metrics and writes its access line.
-    private func account(_ exchange: Exchange, status: Int, note: String?, elapsed: TimeAmount) {
+        // Limits settle now: the concurrency slot must be free for the next request this turn admits (a
+        // pipelined one, another stream).
         let usage = exchange.usage?.usage
         let cost = self.settleLimits(of: exchange, usage: usage)
+        // The answer's end is written: counting and logging wait until it has been handed to the socket, so
+        // the app does not wait for the access line to be built.
+        self.loop.flushes.afterFlush {
+            self.account(exchange, status: status, note: note, elapsed: elapsed, usage: usage, cost: cost)
+        }
+    }
+
+    /// Counts the exchange in the metrics and writes its access line.
+    private func account(
+        _ exchange: Exchange, status: Int, note: String?, elapsed: TimeAmount, usage: Usage?, cost: NanoUSD
+    ) {
         let model = exchange.model ?? "-"
         let provider = exchange.providerName ?? "-"
         self.loop.metrics.record(

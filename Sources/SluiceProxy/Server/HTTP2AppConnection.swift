@@ -122,8 +122,12 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // NIO's handler reports a protocol error after it answered it: RST_STREAM for a stream error,
-        // GOAWAY for a connection error (the client then closes). Nothing is left to do here.
+        // A protocol error in what the app sent comes after NIO answered it: RST_STREAM for a stream error,
+        // GOAWAY for a connection error (the client then closes). A frame of an answer that NIO refused (a
+        // DATA frame past the content-length the answer announced, say) comes as a StreamError, and NIO
+        // sends nothing for it: that stream cannot be finished, so it is reset here.
+        guard let refused = error as? NIOHTTP2Errors.StreamError else { return }
+        self.streams[refused.streamID]?.answerRefused()
     }
 
     private func closeAll() {
@@ -276,6 +280,16 @@ final class HTTP2AppStream: AppStream {
         self.requestState = endStream ? .done : .dropping
         self.server?.refuseUnreadable(
             SluiceError.invalidHTTP2(error.reason), method: block.first(name: ":method"), path: block.first(name: ":path"))
+    }
+
+    /// NIO refused a frame of the answer and sent nothing for it: the stream is reset, and its server told as
+    /// if the app had gone, once.
+    func answerRefused() {
+        guard let server = self.server else { return }
+        self.server = nil
+        self.heldData = nil
+        self.reset(.internalError)
+        server.appWentAway()
     }
 
     /// The stream closed: ended by both sides, reset by the app, or its connection went.

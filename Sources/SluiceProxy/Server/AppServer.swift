@@ -80,10 +80,12 @@ enum AppServer {
         // every block again, and every answer block Sluice builds itself.
         connection.headerBlockValidation = .disabled
         // No stream multiplexer: the connection handler serves each stream without a channel of its own.
-        let connectionHandler = HTTP2AppConnection { stream in
+        let splicer = HTTP2HeaderSplicer()
+        let connectionHandler = HTTP2AppConnection(splicer: splicer) { stream in
             RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/2", app: stream)
         }
         try sync.addHandler(FlushCoalescer(batch: loop.flushes))
+        try sync.addHandler(splicer)
         try sync.addHandler(
             NIOHTTP2Handler(
                 mode: .server,

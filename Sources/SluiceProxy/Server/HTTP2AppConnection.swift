@@ -39,10 +39,14 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     static let windowTarget = 65_535
 
     private let makeServer: (HTTP2AppStream) -> any AppStreamServer
+    /// Places an answer's fields into its HEADERS frame past NIO's HPACK encoder; without one (a test's
+    /// connection with no NIO handler under it), the fields go through the encoder.
+    private let splicer: HTTP2HeaderSplicer?
     private var context: ChannelHandlerContext?
     private var streams: [HTTP2StreamID: HTTP2AppStream] = [:]
 
-    init(makeServer: @escaping (HTTP2AppStream) -> any AppStreamServer) {
+    init(splicer: HTTP2HeaderSplicer? = nil, makeServer: @escaping (HTTP2AppStream) -> any AppStreamServer) {
+        self.splicer = splicer
         self.makeServer = makeServer
     }
 
@@ -142,6 +146,29 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
         self.context?.write(self.wrapOutboundOut(frame), promise: nil)
     }
 
+    /// Writes the HEADERS frame of `stream`'s answer. Its fields are encoded here and spliced in as the
+    /// frame leaves NIO's handler (``HTTP2HeaderSplicer``), unless they are too many for one frame.
+    func writeHead(_ head: HTTPResponseHead, of stream: HTTP2AppStream) {
+        if self.splicer != nil, let context = self.context {
+            var fields = context.channel.allocator.buffer(capacity: Self.fieldsCapacity)
+            HTTP2ResponseBlock.writeFields(head.headers, to: &fields)
+            if HTTP2HeaderSplicer.fits(fields) {
+                stream.headFields = fields
+                self.writeHeaders(HTTP2ResponseBlock.status(head.status), of: stream)
+                return
+            }
+        }
+        self.writeHeaders(HTTP2ResponseBlock.response(head), of: stream)
+    }
+
+    private func writeHeaders(_ block: HPACKHeaders, of stream: HTTP2AppStream) {
+        self.write(HTTP2Frame(streamID: stream.id, payload: .headers(.init(headers: block))))
+    }
+
+    /// Room for the encoded fields of a typical provider answer (twenty-odd, under a kilobyte), so that
+    /// most are written without the buffer growing.
+    private static let fieldsCapacity = 1024
+
     func flush() {
         self.context?.flush()
     }
@@ -149,8 +176,16 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     /// Told by NIO's handler as each frame leaves for the socket, that is once the peer's flow-control
     /// window let it go.
     func wroteFrame(_ frame: HTTP2Frame) {
-        guard case .data(let data) = frame.payload else { return }
-        self.streams[frame.streamID]?.sent(bytes: data.data.readableBytes, endStream: data.endStream)
+        switch frame.payload {
+        case .data(let data):
+            self.streams[frame.streamID]?.sent(bytes: data.data.readableBytes, endStream: data.endStream)
+        case .headers:
+            // The answer's head: NIO writes its bytes next.
+            guard let fields = self.streams[frame.streamID]?.takeHeadFields() else { return }
+            self.splicer?.spliceIntoNextWrite(fields)
+        default:
+            return
+        }
     }
 
     /// Resets a stream whose answer has left but whose request is still arriving, on the next loop turn.
@@ -209,6 +244,8 @@ final class HTTP2AppStream: AppStream {
     private var heldData: IOData?
     /// Bytes of DATA written but not yet sent: held back by the peer's flow-control window.
     private var unsentBytes = 0
+    /// The encoded fields of the answer's head, until NIO's handler writes its HEADERS frame.
+    fileprivate var headFields: ByteBuffer?
     /// The server found the stream not writable and waits to be told.
     private var writerWaits = false
     /// The answer ended before the request: once its last frame has left, the app is told to stop sending.
@@ -318,8 +355,7 @@ final class HTTP2AppStream: AppStream {
         switch part {
         case .head(let head):
             self.releaseHeldData()
-            self.connection.write(
-                HTTP2Frame(streamID: self.id, payload: .headers(.init(headers: HTTP2ResponseBlock.response(head)))))
+            self.connection.writeHead(head, of: self)
         case .body(let body):
             self.releaseHeldData()
             self.heldData = body
@@ -376,6 +412,12 @@ final class HTTP2AppStream: AppStream {
     private func writeData(_ data: IOData, endStream: Bool) {
         self.unsentBytes += data.readableBytes
         self.connection.write(HTTP2Frame(streamID: self.id, payload: .data(.init(data: data, endStream: endStream))))
+    }
+
+    /// The answer head's encoded fields, once: its HEADERS frame is leaving.
+    fileprivate func takeHeadFields() -> ByteBuffer? {
+        defer { self.headFields = nil }
+        return self.headFields
     }
 
     /// `bytes` of this stream's DATA left for the socket; `endStream`, the answer's last frame.

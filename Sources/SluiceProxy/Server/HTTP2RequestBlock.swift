@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHPACK
 import NIOHTTP1
 
@@ -127,22 +128,68 @@ enum HTTP2ResponseBlock {
     /// about 5 % of Sluice's CPU per HTTP/2 request). `:status` is indexable: the common codes are whole
     /// entries of the static table, one byte each.
     static func response(_ head: HTTPResponseHead) -> HPACKHeaders {
-        var block = HPACKHeaders()
+        var block = Self.status(head.status)
         block.reserveCapacity(head.headers.count + 1)
-        block.add(name: ":status", value: String(head.status.code), indexing: .indexable)
-        Self.appendFields(head.headers, to: &block)
+        Self.forEachField(head.headers) { name, value in block.add(name: name, value: value, indexing: .nonIndexable) }
         return block
     }
+
+    /// The `:status` field alone: what NIO's encoder writes of an answer head whose fields are spliced in
+    /// after it (``HTTP2HeaderSplicer``).
+    static func status(_ status: HTTPResponseStatus) -> HPACKHeaders {
+        status.code == 200 ? Self.ok : HPACKHeaders([(":status", String(status.code))])
+    }
+
+    private static let ok = HPACKHeaders([(":status", "200")])
 
     /// Trailers: the fields alone.
     static func trailers(_ headers: HTTPHeaders) -> HPACKHeaders {
         var block = HPACKHeaders()
         block.reserveCapacity(headers.count)
-        Self.appendFields(headers, to: &block)
+        Self.forEachField(headers) { name, value in block.add(name: name, value: value, indexing: .nonIndexable) }
         return block
     }
 
-    private static func appendFields(_ headers: HTTPHeaders, to block: inout HPACKHeaders) {
+    /// The fields of `headers` as HPACK representations (RFC 7541 §6.2.2: literal, not indexed, new name,
+    /// no Huffman coding), appended to `block`: the part of an answer's header block that follows
+    /// `:status`. Such fields neither read nor change either side's dynamic table, so they can follow any
+    /// block NIO's encoder began. Huffman coding would shrink them by about a fifth, which a loopback hop
+    /// does not need, at NIO's cost of about 3 µs per answer of twenty-odd fields.
+    static func writeFields(_ headers: HTTPHeaders, to block: inout ByteBuffer) {
+        Self.forEachField(headers) { name, value in
+            block.writeInteger(UInt8(0))
+            Self.writeLiteral(name, to: &block)
+            Self.writeLiteral(value, to: &block)
+        }
+    }
+
+    /// A string literal without Huffman coding (RFC 7541 §5.2): its length as a 7-bit-prefix integer, then
+    /// its bytes.
+    private static func writeLiteral(_ string: String, to block: inout ByteBuffer) {
+        Self.writeInteger(string.utf8.count, prefixBits: 7, to: &block)
+        block.writeString(string)
+    }
+
+    /// RFC 7541 §5.1: an integer in the low `prefixBits` of one byte (the high bits zero), continued in
+    /// 7-bit groups when it does not fit.
+    static func writeInteger(_ value: Int, prefixBits: Int, to block: inout ByteBuffer) {
+        let limit = (1 << prefixBits) - 1
+        guard value >= limit else {
+            block.writeInteger(UInt8(value))
+            return
+        }
+        block.writeInteger(UInt8(limit))
+        var rest = value - limit
+        while rest >= 128 {
+            block.writeInteger(UInt8(rest & 0x7F | 0x80))
+            rest >>= 7
+        }
+        block.writeInteger(UInt8(rest))
+    }
+
+    /// Each field of `headers` that HTTP/2 carries, its name lowercased: connection-specific fields
+    /// (RFC 9113 §8.2.2) and those a `connection` field names are left out.
+    private static func forEachField(_ headers: HTTPHeaders, _ body: (String, String) -> Void) {
         // Fields a `connection` header names are hop-by-hop too (RFC 9110 §7.6.1). Sluice's own answers
         // never carry one on HTTP/2, so the list is almost always empty and made only when there is one.
         var named: [String] = []
@@ -159,7 +206,7 @@ enum HTTP2ResponseBlock {
                 continue
             default:
                 if !named.isEmpty, named.contains(lowercase) { continue }
-                block.add(name: lowercase, value: value, indexing: .nonIndexable)
+                body(lowercase, value)
             }
         }
     }

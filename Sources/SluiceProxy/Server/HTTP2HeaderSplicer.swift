@@ -1,0 +1,83 @@
+import NIOCore
+
+/// Completes the HEADERS frame of an answer as NIO's `NIOHTTP2Handler` writes it to the socket: the block
+/// NIO encoded holds `:status` alone, and the answer's fields, already encoded by Sluice
+/// (``HTTP2ResponseBlock/writeFields(_:to:)``), are appended to it.
+///
+/// Why: NIO's HPACK encoder Huffman-codes every name and value and looks each name up in its tables, which
+/// measured about a tenth of Sluice's CPU per h2c request for an answer's twenty-odd relayed provider
+/// fields. NIO does not let a caller switch Huffman coding off or hand it an encoded block, so the fields
+/// go around its encoder: NIO still writes the frame, keeps the stream's state and encodes `:status`
+/// (and any dynamic table size update the block must begin with); the fields are literals that touch no
+/// dynamic table (RFC 7541 §6.2.2), so the two encoders cannot disagree about the table.
+///
+/// Sits between NIO's handler and the socket. ``HTTP2AppConnection`` hands it the fields from NIO's
+/// `wroteFrame` call, which NIO makes just before it writes that frame's bytes; the next write is then
+/// that frame, whole (a HEADERS frame's block is never a separate write). Every other write passes as it
+/// is.
+final class HTTP2HeaderSplicer: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
+
+    /// The largest block spliced fields may make: RFC 9113's smallest SETTINGS_MAX_FRAME_SIZE, which every
+    /// peer accepts. An answer whose fields would not fit is given to NIO's encoder whole instead.
+    static let maxBlock = 16_384
+    /// Room left in ``maxBlock`` for what NIO encodes ahead of the fields: `:status` (at most 5 bytes) and
+    /// up to two dynamic table size updates (at most 6 each).
+    static let nioPart = 32
+
+    /// Whether `fields` may be spliced into one HEADERS frame.
+    static func fits(_ fields: ByteBuffer) -> Bool {
+        fields.readableBytes <= Self.maxBlock - Self.nioPart
+    }
+
+    /// The encoded fields of the HEADERS frame that NIO's handler writes next.
+    private var next: ByteBuffer?
+
+    func spliceIntoNextWrite(_ fields: ByteBuffer) {
+        self.next = fields
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard var fields = self.next else {
+            context.write(data, promise: promise)
+            return
+        }
+        self.next = nil
+        guard case .byteBuffer(var frame) = self.unwrapOutboundIn(data),
+            let spliced = Self.splice(&fields, into: &frame)
+        else {
+            // Not a frame NIO writes for HEADERS: the fields cannot be placed, and the stream is broken.
+            promise?.fail(HTTP2HeaderSpliceError())
+            context.fireErrorCaught(HTTP2HeaderSpliceError())
+            context.close(promise: nil)
+            return
+        }
+        context.write(self.wrapOutboundOut(.byteBuffer(spliced)), promise: promise)
+    }
+
+    /// `frame` (a whole HEADERS frame: its 9-byte header, then the block) with `fields` appended to its block
+    /// and its length raised to match; nil if `frame` is not a HEADERS frame with END_HEADERS set. Pure.
+    static func splice(_ fields: inout ByteBuffer, into frame: inout ByteBuffer) -> ByteBuffer? {
+        let start = frame.readerIndex
+        guard frame.readableBytes >= 9,
+            let high = frame.getInteger(at: start, as: UInt8.self),
+            let low = frame.getInteger(at: start + 1, as: UInt16.self),
+            frame.getInteger(at: start + 3, as: UInt8.self) == 0x1,
+            let flags = frame.getInteger(at: start + 4, as: UInt8.self), flags & 0x4 != 0
+        else { return nil }
+        let length = Int(high) << 16 | Int(low)
+        guard length == frame.readableBytes - 9 else { return nil }
+        let newLength = length + fields.readableBytes
+        guard newLength <= Self.maxBlock else { return nil }
+        frame.writeBuffer(&fields)
+        frame.setInteger(UInt8(newLength >> 16), at: start)
+        frame.setInteger(UInt16(newLength & 0xFFFF), at: start + 1)
+        return frame
+    }
+}
+
+/// The write after NIO announced a HEADERS frame was not one: a frame written out of the expected order.
+struct HTTP2HeaderSpliceError: Error, CustomStringConvertible {
+    var description: String { "an HTTP/2 answer's header fields could not be placed in its HEADERS frame" }
+}

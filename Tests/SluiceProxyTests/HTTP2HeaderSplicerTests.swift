@@ -1,0 +1,277 @@
+import NIOCore
+import NIOEmbedded
+import NIOHPACK
+import NIOHTTP1
+import NIOHTTP2
+import Testing
+
+@testable import SluiceProxy
+
+@Suite("HTTP/2 answer fields: encoded by Sluice and spliced into the HEADERS frame NIO writes")
+struct HTTP2HeaderSplicerTests {
+    /// Bytes as hex, for comparing with RFC 7541's examples.
+    private static func hex(_ buffer: ByteBuffer) -> String {
+        buffer.readableBytesView.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
+    }
+
+    @Test("integers: RFC 7541 C.1's examples, and the 7-bit prefix string lengths use")
+    func writesIntegers() {
+        let cases: [(Int, Int, String)] = [
+            (10, 5, "0a"), (1337, 5, "1f 9a 0a"), (42, 8, "2a"),
+            (126, 7, "7e"), (127, 7, "7f 00"), (128, 7, "7f 01"), (300, 7, "7f ad 01"),
+        ]
+        for (value, prefix, expected) in cases {
+            var buffer = ByteBuffer()
+            HTTP2ResponseBlock.writeInteger(value, prefixBits: prefix, to: &buffer)
+            #expect(Self.hex(buffer) == expected, "\(value) with a \(prefix)-bit prefix")
+        }
+    }
+
+    @Test("fields: literal, not indexed, new name, no Huffman; lowercased, hop-by-hop ones dropped")
+    func writesFields() throws {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Connection", value: "x-hop")
+        headers.add(name: "x-hop", value: "1")
+        headers.add(name: "transfer-encoding", value: "chunked")
+        headers.add(name: "x-long", value: String(repeating: "v", count: 300))
+        headers.add(name: "x-empty", value: "")
+        var block = ByteBuffer()
+        HTTP2ResponseBlock.writeFields(headers, to: &block)
+        #expect(block.getInteger(at: 0, as: UInt8.self) == 0x00)
+        #expect(Self.hex(block.getSlice(at: 1, length: 13)!) == "0c 63 6f 6e 74 65 6e 74 2d 74 79 70 65")
+
+        // NIO's decoder reads them back, as literals that were not added to its dynamic table.
+        var decoder = HPACKDecoder(allocator: ByteBufferAllocator())
+        let decoded = try decoder.decodeHeaders(from: &block)
+        #expect(decoded.map(\.name) == ["content-type", "x-long", "x-empty"])
+        #expect(decoded.map(\.value) == ["application/json", String(repeating: "v", count: 300), ""])
+        #expect(decoded.map(\.indexable) == [.nonIndexable, .nonIndexable, .nonIndexable])
+    }
+
+    /// A HEADERS frame for stream 1 whose block is `block`, with END_HEADERS and the given other flags.
+    private static func headersFrame(block: [UInt8], flags: UInt8 = 0x4, type: UInt8 = 0x1) -> ByteBuffer {
+        var frame = ByteBuffer()
+        frame.writeInteger(UInt8(0))
+        frame.writeInteger(UInt16(block.count))
+        frame.writeInteger(type)
+        frame.writeInteger(flags)
+        frame.writeInteger(UInt32(1))
+        frame.writeBytes(block)
+        return frame
+    }
+
+    @Test("a splice appends the fields to the block and raises the frame's length; flags and stream stay")
+    func splices() throws {
+        var frame = Self.headersFrame(block: [0x88], flags: 0x5)
+        var fields = ByteBuffer(bytes: [0x00, 0x01, 0x61, 0x01, 0x62])
+        let spliced = try #require(HTTP2HeaderSplicer.splice(&fields, into: &frame))
+        #expect(Self.hex(spliced) == "00 00 06 01 05 00 00 00 01 88 00 01 61 01 62")
+    }
+
+    @Test("no splice into a frame that is not a whole HEADERS frame with END_HEADERS, or past 16 KiB")
+    func refusesOtherFrames() {
+        let fields = ByteBuffer(bytes: [0x00, 0x01, 0x61, 0x01, 0x62])
+        let frames = [
+            Self.headersFrame(block: [0x88], type: 0x0),  // DATA
+            Self.headersFrame(block: [0x88], flags: 0x1),  // no END_HEADERS: CONTINUATION would follow
+            Self.headersFrame(block: [0x88]).getSlice(at: 0, length: 9)!,  // the block is missing
+            ByteBuffer(bytes: [0x00, 0x00]),
+        ]
+        for var frame in frames {
+            var copy = fields
+            #expect(HTTP2HeaderSplicer.splice(&copy, into: &frame) == nil)
+        }
+        var frame = Self.headersFrame(block: [0x88])
+        var big = ByteBuffer(repeating: 0, count: HTTP2HeaderSplicer.maxBlock)
+        #expect(HTTP2HeaderSplicer.splice(&big, into: &frame) == nil)
+    }
+
+    @Test("announced fields meeting a write that is no HEADERS frame: the write fails and the connection closes")
+    func refusesMisplacedSplice() throws {
+        let splicer = HTTP2HeaderSplicer()
+        let channel = EmbeddedChannel(handler: splicer)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        // Writes with nothing announced pass unchanged.
+        try channel.writeOutbound(IOData.byteBuffer(Self.headersFrame(block: [0x88])))
+        #expect(try channel.readOutbound(as: IOData.self) == .byteBuffer(Self.headersFrame(block: [0x88])))
+
+        splicer.spliceIntoNextWrite(ByteBuffer(bytes: [0x00, 0x01, 0x61, 0x01, 0x62]))
+        let written = channel.writeAndFlush(IOData.byteBuffer(Self.headersFrame(block: [0x88], type: 0x0)))
+        #expect(throws: HTTP2HeaderSpliceError.self) { try written.wait() }
+        #expect(throws: HTTP2HeaderSpliceError.self) { try channel.throwIfErrorCaught() }
+        #expect(!channel.isActive)
+    }
+
+    // MARK: Through NIO's own handlers
+
+    /// Keeps the frames a client's NIO handler reads.
+    final class FrameCollector: ChannelInboundHandler {
+        typealias InboundIn = HTTP2Frame
+        var frames: [HTTP2Frame] = []
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            self.frames.append(self.unwrapInboundIn(data))
+        }
+    }
+
+    /// Sluice's h2c pipeline (splicer, NIO's server handler, the connection) and an NIO client, joined
+    /// byte for byte.
+    final class Pair {
+        let server = EmbeddedChannel()
+        let client = EmbeddedChannel()
+        let collector = FrameCollector()
+        var streams: [HTTP2StreamID: HTTP2AppConnectionTests.Recorder] = [:]
+        /// Every byte the server sent.
+        var wire = ByteBuffer()
+
+        init(clientSettings: HTTP2Settings = nioDefaultSettings) throws {
+            let splicer = HTTP2HeaderSplicer()
+            let connection = HTTP2AppConnection(splicer: splicer) { [unowned self] stream in
+                let recorder = HTTP2AppConnectionTests.Recorder(app: stream)
+                self.streams[stream.id] = recorder
+                return recorder
+            }
+            var serverConfiguration = NIOHTTP2Handler.ConnectionConfiguration()
+            serverConfiguration.headerBlockValidation = .disabled
+            try self.server.pipeline.syncOperations.addHandler(splicer)
+            try self.server.pipeline.syncOperations.addHandler(
+                NIOHTTP2Handler(mode: .server, frameDelegate: connection, connectionConfiguration: serverConfiguration))
+            try self.server.pipeline.syncOperations.addHandler(connection)
+            var clientConfiguration = NIOHTTP2Handler.ConnectionConfiguration()
+            clientConfiguration.initialSettings = clientSettings
+            try self.client.pipeline.syncOperations.addHandler(
+                NIOHTTP2Handler(mode: .client, connectionConfiguration: clientConfiguration))
+            try self.client.pipeline.syncOperations.addHandler(self.collector)
+            let address = try SocketAddress(ipAddress: "127.0.0.1", port: 1)
+            try self.client.connect(to: address).wait()
+            try self.server.connect(to: address).wait()
+            try self.exchange()
+        }
+
+        /// Moves bytes each way until neither side has any to send.
+        func exchange() throws {
+            var moved = true
+            while moved {
+                moved = false
+                while let data = try self.client.readOutbound(as: IOData.self) {
+                    guard case .byteBuffer(let bytes) = data else { continue }
+                    try self.server.writeInbound(bytes)
+                    moved = true
+                }
+                while let data = try self.server.readOutbound(as: IOData.self) {
+                    guard case .byteBuffer(var bytes) = data else { continue }
+                    self.wire.writeBuffer(&bytes)
+                    bytes.moveReaderIndex(to: 0)
+                    try self.client.writeInbound(bytes)
+                    moved = true
+                }
+            }
+        }
+
+        /// The header blocks of the HEADERS frames the server sent, as bytes.
+        func sentBlocks() -> [[UInt8]] {
+            var wire = self.wire
+            var blocks: [[UInt8]] = []
+            while let header = wire.readBytes(length: 9) {
+                let length = Int(header[0]) << 16 | Int(header[1]) << 8 | Int(header[2])
+                guard let payload = wire.readBytes(length: length) else { break }
+                if header[3] == 0x1 { blocks.append(payload) }
+            }
+            return blocks
+        }
+
+        /// Sends a GET on stream `id` and answers it with `head` and a small body; returns the answer's
+        /// header block as the client decoded it.
+        func answer(_ head: HTTPResponseHead, on id: HTTP2StreamID) throws -> HPACKHeaders {
+            let request = HPACKHeaders([(":method", "GET"), (":scheme", "http"), (":path", "/v1/models")])
+            let frame = HTTP2Frame(streamID: id, payload: .headers(.init(headers: request, endStream: true)))
+            self.client.writeAndFlush(frame, promise: nil)
+            try self.exchange()
+            let app = try #require(self.streams[id]).app
+            app.write(.head(head))
+            app.write(.body(.byteBuffer(ByteBuffer(string: "{}"))))
+            app.writeEnd(closing: false)
+            try self.exchange()
+            let blocks = self.collector.frames.compactMap { frame -> HPACKHeaders? in
+                guard frame.streamID == id, case .headers(let headers) = frame.payload else { return nil }
+                return headers.headers
+            }
+            return try #require(blocks.first)
+        }
+    }
+
+    /// An answer head of twenty-odd provider fields like the bench's recording.
+    private static func providerHead(_ status: HTTPResponseStatus, extra: [(String, String)] = []) -> HTTPResponseHead {
+        var headers = HTTPHeaders([
+            ("Content-Type", "application/json"), ("openai-processing-ms", "412"),
+            ("x-ratelimit-remaining-requests", "9999"), ("x-request-id", "req_0123456789abcdef"),
+            ("Connection", "keep-alive"), ("Keep-Alive", "timeout=5"),
+        ])
+        headers.add(contentsOf: extra)
+        return HTTPResponseHead(version: .http1_1, status: status, headers: headers)
+    }
+
+    private static let expectedFields = [
+        ("content-type", "application/json"), ("openai-processing-ms", "412"),
+        ("x-ratelimit-remaining-requests", "9999"), ("x-request-id", "req_0123456789abcdef"),
+    ]
+
+    private static func contains(_ bytes: [UInt8], _ text: String) -> Bool {
+        let needle = Array(text.utf8)
+        guard bytes.count >= needle.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+
+    private static func fields(_ block: HPACKHeaders) -> [String] { block.map { "\($0.name): \($0.value)" } }
+
+    @Test("an NIO client reads every answer's :status and fields, also once statuses fill the dynamic table")
+    func clientReadsAnswers() throws {
+        let pair = try Pair()
+        // 429 and 502 are not in the static table: NIO's encoder indexes them, and later blocks refer to
+        // the entries, so a splice that upset either side's table would show here.
+        let statuses: [HTTPResponseStatus] = [.ok, .tooManyRequests, .badGateway, .tooManyRequests, .ok, .badGateway]
+        for (index, status) in statuses.enumerated() {
+            let id = HTTP2StreamID(1 + 2 * index)
+            let block = try pair.answer(Self.providerHead(status), on: id)
+            #expect(block.first(name: ":status") == String(status.code))
+            #expect(Self.fields(block).dropFirst() == ArraySlice(Self.expectedFields.map { "\($0.0): \($0.1)" }))
+        }
+        // Spliced, not encoded by NIO: every field is a plain literal on the wire, after `:status`.
+        for block in pair.sentBlocks() {
+            #expect(Self.contains(block, "\u{14}openai-processing-ms\u{03}412"))
+        }
+        #expect(pair.sentBlocks().count == statuses.count)
+        #expect(try pair.client.finish().isClean)
+        _ = try pair.server.finish()
+    }
+
+    @Test("a block that begins with a dynamic table size update (the client shrank the table) still reads")
+    func tableSizeUpdate() throws {
+        let pair = try Pair(clientSettings: nioDefaultSettings + [HTTP2Setting(parameter: .headerTableSize, value: 0)])
+        let block = try pair.answer(Self.providerHead(.tooManyRequests), on: HTTP2StreamID(1))
+        #expect(block.first(name: ":status") == "429")
+        // The update (001 and a 5-bit size of 0) comes first, from NIO's encoder; the spliced fields follow.
+        let sent = try #require(pair.sentBlocks().first)
+        #expect(sent.first == 0x20)
+        #expect(Self.contains(sent, "\u{14}openai-processing-ms"))
+        #expect(Self.fields(block).dropFirst() == ArraySlice(Self.expectedFields.map { "\($0.0): \($0.1)" }))
+        _ = try pair.client.finish()
+        _ = try pair.server.finish()
+    }
+
+    @Test("fields too many for one spliced frame go through NIO's encoder whole, and still arrive")
+    func largeFieldsUseNIOsEncoder() throws {
+        // A client that takes header lists of more than NIO's default 16 KiB.
+        let pair = try Pair(clientSettings: [HTTP2Setting(parameter: .maxHeaderListSize, value: 1 << 16)])
+        let long = String(repeating: "a", count: 20_000)  // Huffman-coded by NIO to 12,500 bytes
+        let block = try pair.answer(Self.providerHead(.ok, extra: [("x-long", long)]), on: HTTP2StreamID(1))
+        #expect(block.first(name: ":status") == "200")
+        #expect(block.first(name: "x-long") == long)
+        #expect(!Self.contains(try #require(pair.sentBlocks().first), "openai-processing-ms"))  // Huffman-coded
+        // And the next answer on the connection is spliced again.
+        let next = try pair.answer(Self.providerHead(.ok), on: HTTP2StreamID(3))
+        #expect(Self.fields(next).dropFirst() == ArraySlice(Self.expectedFields.map { "\($0.0): \($0.1)" }))
+        _ = try pair.client.finish()
+        _ = try pair.server.finish()
+    }
+}

@@ -156,10 +156,22 @@ enum HTTP2ResponseBlock {
     /// block NIO's encoder began. Huffman coding would shrink them by about a fifth, which a loopback hop
     /// does not need, at NIO's cost of about 3 µs per answer of twenty-odd fields.
     static func writeFields(_ headers: HTTPHeaders, to block: inout ByteBuffer) {
-        Self.forEachField(headers) { name, value in
-            block.writeInteger(UInt8(0))
-            Self.writeLiteral(name, to: &block)
-            Self.writeLiteral(value, to: &block)
+        let named = Self.namedByConnection(headers)
+        for (name, value) in headers {
+            var name = name
+            let carried = name.withUTF8 { bytes in
+                let raw = UnsafeRawBufferPointer(bytes)
+                guard Self.isCarried(raw, named: named) else { return false }
+                block.writeInteger(UInt8(0))
+                Self.writeInteger(raw.count, prefixBits: 7, to: &block)
+                if Self.hasUppercase(raw) {
+                    block.writeBytes(raw.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+                } else {
+                    block.writeBytes(raw)
+                }
+                return true
+            }
+            if carried { Self.writeLiteral(value, to: &block) }
         }
     }
 
@@ -187,27 +199,50 @@ enum HTTP2ResponseBlock {
         block.writeInteger(UInt8(rest))
     }
 
-    /// Each field of `headers` that HTTP/2 carries, its name lowercased: connection-specific fields
-    /// (RFC 9113 §8.2.2) and those a `connection` field names are left out.
+    /// Each field of `headers` that HTTP/2 carries, its name lowercased.
     private static func forEachField(_ headers: HTTPHeaders, _ body: (String, String) -> Void) {
-        // Fields a `connection` header names are hop-by-hop too (RFC 9110 §7.6.1). Sluice's own answers
-        // never carry one on HTTP/2, so the list is almost always empty and made only when there is one.
+        let named = Self.namedByConnection(headers)
+        for (name, value) in headers {
+            var name = name
+            let (carried, uppercase) = name.withUTF8 { bytes in
+                let raw = UnsafeRawBufferPointer(bytes)
+                return (Self.isCarried(raw, named: named), Self.hasUppercase(raw))
+            }
+            guard carried else { continue }
+            body(uppercase ? name.lowercased() : name, value)
+        }
+    }
+
+    /// The field names a `connection` field lists, lowercased: hop-by-hop too (RFC 9110 §7.6.1). Sluice's
+    /// own answers never carry one on HTTP/2, so the list is almost always empty, and made only when not.
+    private static func namedByConnection(_ headers: HTTPHeaders) -> [String] {
         var named: [String] = []
         for (name, value) in headers
         where name.utf8.count == 10 && HTTP1Syntax.equalsLowercase(name, "connection") {
             HTTP1Syntax.forEachListItem(value) { named.append(String(decoding: $0, as: UTF8.self).lowercased()) }
         }
-        for (name, value) in headers {
-            // Names from an HTTP/1.1 provider may be capitalised; most arrive lowercase and are kept as
-            // they are, without a copy.
-            let lowercase = name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
-            switch lowercase {
-            case "connection", "transfer-encoding", "proxy-connection", "keep-alive", "upgrade":
-                continue
-            default:
-                if !named.isEmpty, named.contains(lowercase) { continue }
-                body(lowercase, value)
-            }
+        return named
+    }
+
+    /// Whether HTTP/2 carries a field named `name` (any case): not one of RFC 9113 §8.2.2's
+    /// connection-specific fields, nor one that `named` (from ``namedByConnection(_:)``) lists. Compared
+    /// as bytes, by length first: most names match none of the five.
+    private static func isCarried(_ name: UnsafeRawBufferPointer, named: [String]) -> Bool {
+        let specific: Bool
+        switch name.count {
+        case 7: specific = HTTP1Syntax.equalsLowercase(name, "upgrade")
+        case 10:
+            specific =
+                HTTP1Syntax.equalsLowercase(name, "connection") || HTTP1Syntax.equalsLowercase(name, "keep-alive")
+        case 16: specific = HTTP1Syntax.equalsLowercase(name, "proxy-connection")
+        case 17: specific = HTTP1Syntax.equalsLowercase(name, "transfer-encoding")
+        default: specific = false
         }
+        if specific { return false }
+        return named.isEmpty || !named.contains(String(decoding: name, as: UTF8.self).lowercased())
+    }
+
+    private static func hasUppercase(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A })
     }
 }

@@ -15,10 +15,12 @@ WORKDIR /src
 COPY Package.swift Package.resolved* ./
 RUN swift package resolve
 
-# Tests/ is copied because the manifest declares test targets; only the sluice product is built.
+# Tests/ is copied because the manifest declares test targets; only the sluice product is built, with
+# the flags scripts/build-release gives it.
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift build -c release --static-swift-stdlib --product sluice \
+COPY scripts/build-release ./scripts/build-release
+RUN scripts/build-release --static-swift-stdlib \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/sluice" /out/sluice \
     && strip /out/sluice \
     && /out/sluice --version

@@ -29,6 +29,8 @@ def test_dockerfile_promises():
     assert re.fullmatch(r"swift:6\.\d+(\.\d+)?-bookworm", stages[0]), stages[0]
     assert stages[1] == "debian:bookworm-slim"
     assert "--static-swift-stdlib" in text and "-c release" in text
+    # Built with the shipped flags, from the one script that holds them (and that the image's context admits).
+    assert re.search(r"^RUN scripts/build-release --static-swift-stdlib", text, flags=re.MULTILINE)
     assert re.search(r"^USER 65532:65532$", text, flags=re.MULTILINE)
     assert 'ENTRYPOINT ["sluice"]' in text and 'CMD ["run"]' in text
     assert re.search(r'^HEALTHCHECK .* CMD \["sluice", "health"\]$', text, flags=re.MULTILINE)
@@ -39,7 +41,7 @@ def test_dockerfile_promises():
 def test_dockerignore_keeps_what_the_build_needs():
     patterns = [line.strip() for line in (REPO_ROOT / ".dockerignore").read_text().splitlines() if line.strip() and not line.startswith("#")]
     assert patterns[0] == "*"
-    for needed in ["!Package.swift", "!Sources/", "!Tests/"]:
+    for needed in ["!Package.swift", "!Sources/", "!Tests/", "!scripts/build-release"]:
         assert needed in patterns
 
 

@@ -31,7 +31,7 @@ struct HTTP2HeaderSplicerTests {
     func writesFields() throws {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Connection", value: "x-hop")
+        headers.add(name: "Connection", value: "keep-alive, X-Hop")
         headers.add(name: "x-hop", value: "1")
         headers.add(name: "transfer-encoding", value: "chunked")
         headers.add(name: "x-long", value: String(repeating: "v", count: 300))

@@ -489,7 +489,10 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
                 headers.add(name: "x-sluice-attempts", value: String(attempts))
             }
             for header in exchange.rateLimitHeaders { headers.replaceOrAdd(name: header.name, value: header.value) }
-            if !exchange.keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
+            // Only HTTP/1.1 has the field: an HTTP/2 stream ends with its answer, and the connection stays.
+            if !exchange.keepAlive, self.protocolName == "HTTP/1.1" {
+                headers.replaceOrAdd(name: "connection", value: "close")
+            }
         }
         return HTTPResponseHead(version: .http1_1, status: status, headers: headers)
     }

@@ -72,9 +72,13 @@ final class LoopFlushes: @unchecked Sendable {
         self.eventLoop = eventLoop
     }
 
+    /// The turn's task, made once rather than a closure per turn. Unowned: it is kept by the loop's flushes
+    /// themselves, which live as long as the loop.
+    private lazy var flushTask: () -> Void = { [unowned self] in self.flushAll() }
+
     func enqueue(_ coalescer: FlushCoalescer) {
         if self.pending.isEmpty {
-            self.eventLoop.assumeIsolated().execute { self.flushAll() }
+            self.eventLoop.assumeIsolated().execute(self.flushTask)
         }
         self.pending.append(coalescer)
     }

@@ -213,13 +213,18 @@ enum HTTP2ResponseBlock {
         }
     }
 
-    /// The field names a `connection` field lists, lowercased: hop-by-hop too (RFC 9110 §7.6.1). Sluice's
-    /// own answers never carry one on HTTP/2, so the list is almost always empty, and made only when not.
+    /// The field names a `connection` field lists, lowercased: hop-by-hop too (RFC 9110 §7.6.1). An
+    /// HTTP/1.1 provider's answer usually says `Connection: keep-alive`, whose option names a field that is
+    /// dropped anyway, as is `close`: the list is almost always empty, and made only when not.
     private static func namedByConnection(_ headers: HTTPHeaders) -> [String] {
         var named: [String] = []
         for (name, value) in headers
         where name.utf8.count == 10 && HTTP1Syntax.equalsLowercase(name, "connection") {
-            HTTP1Syntax.forEachListItem(value) { named.append(String(decoding: $0, as: UTF8.self).lowercased()) }
+            HTTP1Syntax.forEachListItem(value) { item in
+                guard !HTTP1Syntax.equalsLowercase(item, "keep-alive"), !HTTP1Syntax.equalsLowercase(item, "close")
+                else { return }
+                named.append(String(decoding: item, as: UTF8.self).lowercased())
+            }
         }
         return named
     }

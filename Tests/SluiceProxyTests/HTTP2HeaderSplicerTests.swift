@@ -159,9 +159,8 @@ struct HTTP2HeaderSplicerTests {
                     moved = true
                 }
                 while let data = try self.server.readOutbound(as: IOData.self) {
-                    guard case .byteBuffer(var bytes) = data else { continue }
-                    self.wire.writeBuffer(&bytes)
-                    bytes.moveReaderIndex(to: 0)
+                    guard case .byteBuffer(let bytes) = data else { continue }
+                    self.wire.writeImmutableBuffer(bytes)
                     try self.client.writeInbound(bytes)
                     moved = true
                 }

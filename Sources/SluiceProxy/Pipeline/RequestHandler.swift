@@ -124,7 +124,10 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
             requestID: self.loop.makeRequestID(),
             method: head.method,
             path: head.uri,
-            keepAlive: HTTP1Syntax.isKeepAlive(head.headers, version: head.version) && !self.quiescing,
+            // HTTP/1.1's rule; an HTTP/2 stream is never kept alive (it ends with its answer, which is why
+            // an answer that ends first asks the app to stop sending the request).
+            keepAlive: head.version.major == 1 && HTTP1Syntax.isKeepAlive(head.headers, version: head.version)
+                && !self.quiescing,
             snapshot: snapshot
         )
         switch snapshot.identity.resolve(
@@ -186,7 +189,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // Graceful shutdown of an HTTP/1.1 connection: close it now if idle, else right after this answer.
-        // (HTTP/2 connections are drained by their connection manager with GOAWAY instead.)
+        // (HTTP/2 connections are drained with GOAWAY by HTTP2AppConnection instead.)
         if event is ChannelShouldQuiesceEvent {
             self.quiescing = true
             if let exchange = self.exchange {

@@ -105,100 +105,6 @@ struct HTTP2HeaderSplicerTests {
 
     // MARK: Through NIO's own handlers
 
-    /// Keeps the frames a client's NIO handler reads.
-    final class FrameCollector: ChannelInboundHandler {
-        typealias InboundIn = HTTP2Frame
-        var frames: [HTTP2Frame] = []
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            self.frames.append(self.unwrapInboundIn(data))
-        }
-    }
-
-    /// Sluice's h2c pipeline (splicer, NIO's server handler, the connection) and an NIO client, joined
-    /// byte for byte.
-    final class Pair {
-        let server = EmbeddedChannel()
-        let client = EmbeddedChannel()
-        let collector = FrameCollector()
-        var streams: [HTTP2StreamID: HTTP2AppConnectionTests.Recorder] = [:]
-        /// Every byte the server sent.
-        var wire = ByteBuffer()
-
-        init(clientSettings: HTTP2Settings = nioDefaultSettings) throws {
-            let splicer = HTTP2HeaderSplicer()
-            let connection = HTTP2AppConnection(splicer: splicer) { [unowned self] stream in
-                let recorder = HTTP2AppConnectionTests.Recorder(app: stream)
-                self.streams[stream.id] = recorder
-                return recorder
-            }
-            var serverConfiguration = NIOHTTP2Handler.ConnectionConfiguration()
-            serverConfiguration.headerBlockValidation = .disabled
-            try self.server.pipeline.syncOperations.addHandler(splicer)
-            try self.server.pipeline.syncOperations.addHandler(
-                NIOHTTP2Handler(mode: .server, frameDelegate: connection, connectionConfiguration: serverConfiguration))
-            try self.server.pipeline.syncOperations.addHandler(connection)
-            var clientConfiguration = NIOHTTP2Handler.ConnectionConfiguration()
-            clientConfiguration.initialSettings = clientSettings
-            try self.client.pipeline.syncOperations.addHandler(
-                NIOHTTP2Handler(mode: .client, connectionConfiguration: clientConfiguration))
-            try self.client.pipeline.syncOperations.addHandler(self.collector)
-            let address = try SocketAddress(ipAddress: "127.0.0.1", port: 1)
-            try self.client.connect(to: address).wait()
-            try self.server.connect(to: address).wait()
-            try self.exchange()
-        }
-
-        /// Moves bytes each way until neither side has any to send.
-        func exchange() throws {
-            var moved = true
-            while moved {
-                moved = false
-                while let data = try self.client.readOutbound(as: IOData.self) {
-                    guard case .byteBuffer(let bytes) = data else { continue }
-                    try self.server.writeInbound(bytes)
-                    moved = true
-                }
-                while let data = try self.server.readOutbound(as: IOData.self) {
-                    guard case .byteBuffer(let bytes) = data else { continue }
-                    self.wire.writeImmutableBuffer(bytes)
-                    try self.client.writeInbound(bytes)
-                    moved = true
-                }
-            }
-        }
-
-        /// The header blocks of the HEADERS frames the server sent, as bytes.
-        func sentBlocks() -> [[UInt8]] {
-            var wire = self.wire
-            var blocks: [[UInt8]] = []
-            while let header = wire.readBytes(length: 9) {
-                let length = Int(header[0]) << 16 | Int(header[1]) << 8 | Int(header[2])
-                guard let payload = wire.readBytes(length: length) else { break }
-                if header[3] == 0x1 { blocks.append(payload) }
-            }
-            return blocks
-        }
-
-        /// Sends a GET on stream `id` and answers it with `head` and a small body; returns the answer's
-        /// header block as the client decoded it.
-        func answer(_ head: HTTPResponseHead, on id: HTTP2StreamID) throws -> HPACKHeaders {
-            let request = HPACKHeaders([(":method", "GET"), (":scheme", "http"), (":path", "/v1/models")])
-            let frame = HTTP2Frame(streamID: id, payload: .headers(.init(headers: request, endStream: true)))
-            self.client.writeAndFlush(frame, promise: nil)
-            try self.exchange()
-            let app = try #require(self.streams[id]).app
-            app.write(.head(head))
-            app.write(.body(.byteBuffer(ByteBuffer(string: "{}"))))
-            app.writeEnd(closing: false)
-            try self.exchange()
-            let blocks = self.collector.frames.compactMap { frame -> HPACKHeaders? in
-                guard frame.streamID == id, case .headers(let headers) = frame.payload else { return nil }
-                return headers.headers
-            }
-            return try #require(blocks.first)
-        }
-    }
-
     /// An answer head of twenty-odd provider fields like the bench's recording.
     private static func providerHead(_ status: HTTPResponseStatus, extra: [(String, String)] = []) -> HTTPResponseHead {
         var headers = HTTPHeaders([
@@ -225,7 +131,7 @@ struct HTTP2HeaderSplicerTests {
 
     @Test("an NIO client reads every answer's :status and fields, also once statuses fill the dynamic table")
     func clientReadsAnswers() throws {
-        let pair = try Pair()
+        let pair = try H2CPair()
         // 429 and 502 are not in the static table: NIO's encoder indexes them, and later blocks refer to
         // the entries, so a splice that upset either side's table would show here.
         let statuses: [HTTPResponseStatus] = [.ok, .tooManyRequests, .badGateway, .tooManyRequests, .ok, .badGateway]
@@ -246,7 +152,7 @@ struct HTTP2HeaderSplicerTests {
 
     @Test("a block that begins with a dynamic table size update (the client shrank the table) still reads")
     func tableSizeUpdate() throws {
-        let pair = try Pair(clientSettings: nioDefaultSettings + [HTTP2Setting(parameter: .headerTableSize, value: 0)])
+        let pair = try H2CPair(clientSettings: nioDefaultSettings + [HTTP2Setting(parameter: .headerTableSize, value: 0)])
         let block = try pair.answer(Self.providerHead(.tooManyRequests), on: HTTP2StreamID(1))
         #expect(block.first(name: ":status") == "429")
         // The update (001 and a 5-bit size of 0) comes first, from NIO's encoder; the spliced fields follow.
@@ -261,7 +167,7 @@ struct HTTP2HeaderSplicerTests {
     @Test("fields too many for one spliced frame go through NIO's encoder whole, and still arrive")
     func largeFieldsUseNIOsEncoder() throws {
         // A client that takes header lists of more than NIO's default 16 KiB.
-        let pair = try Pair(clientSettings: [HTTP2Setting(parameter: .maxHeaderListSize, value: 1 << 16)])
+        let pair = try H2CPair(clientSettings: [HTTP2Setting(parameter: .maxHeaderListSize, value: 1 << 16)])
         let long = String(repeating: "a", count: 20_000)  // Huffman-coded by NIO to 12,500 bytes
         let block = try pair.answer(Self.providerHead(.ok, extra: [("x-long", long)]), on: HTTP2StreamID(1))
         #expect(block.first(name: ":status") == "200")

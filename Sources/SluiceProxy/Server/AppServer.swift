@@ -7,9 +7,9 @@ import NIOPosix
 /// The app-facing listener: HTTP/1.1 and h2c on one plaintext port.
 ///
 /// Each accepted connection starts with an ``HTTPVersionSniffer``; HTTP/1.1 connections get an
-/// ``HTTP1ServerCodec`` and one ``RequestHandler``, HTTP/2 connections get NIO's HTTP/2 handler, a
-/// connection manager for graceful GOAWAY, and an ``HTTP2AppConnection`` that serves each stream with a
-/// ``RequestHandler`` of its own.
+/// ``HTTP1ServerCodec`` and one ``RequestHandler``, HTTP/2 connections get NIO's HTTP/2 handler and an
+/// ``HTTP2AppConnection`` that serves each stream with a ``RequestHandler`` of its own and drains the
+/// connection with GOAWAY on shutdown.
 /// Both kinds make their flushes at the end of the loop turn (``FlushCoalescer``).
 enum AppServer {
     static func bind(
@@ -68,10 +68,6 @@ enum AppServer {
         drainTimeout: TimeAmount
     ) throws {
         let sync = channel.pipeline.syncOperations
-        let manager = NIOHTTP2ServerConnectionManagementHandler(
-            eventLoop: channel.eventLoop,
-            configuration: .init(maxIdleTime: nil, maxAge: nil, maxGraceTime: drainTimeout, keepalive: nil)
-        )
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: 256),
@@ -81,7 +77,7 @@ enum AppServer {
         connection.headerBlockValidation = .disabled
         // No stream multiplexer: the connection handler serves each stream without a channel of its own.
         let splicer = HTTP2HeaderSplicer()
-        let connectionHandler = HTTP2AppConnection(splicer: splicer) { stream in
+        let connectionHandler = HTTP2AppConnection(splicer: splicer, drainTimeout: drainTimeout) { stream in
             RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/2", app: stream)
         }
         try sync.addHandler(FlushCoalescer(batch: loop.flushes))
@@ -94,7 +90,6 @@ enum AppServer {
                 streamConfiguration: .init()
             )
         )
-        try sync.addHandler(manager)
         try sync.addHandler(connectionHandler)
     }
 }

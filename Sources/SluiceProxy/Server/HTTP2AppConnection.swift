@@ -18,7 +18,7 @@ protocol AppStreamServer: AnyObject {
 }
 
 /// An app's HTTP/2 connection, served frame by frame, behind NIO's `NIOHTTP2Handler` (which keeps the
-/// protocol's state, HPACK and flow control) and its connection manager (GOAWAY on shutdown).
+/// protocol's state, HPACK and flow control).
 ///
 /// Each stream is an ``HTTP2AppStream`` served by its own ``AppStreamServer``: no child channel, no
 /// stream pipeline and no HTTP/2-to-HTTP/1 codec per request, which NIO's stream multiplexer would
@@ -29,6 +29,9 @@ protocol AppStreamServer: AnyObject {
 ///   ``HTTP2AppStream/highWaterMark`` of its answer waits on the peer's flow-control window;
 /// - a stream reset by the app, or a connection that closes, tells the stream's server, which logs the
 ///   exchange it was answering as cut short.
+///
+/// On shutdown it drains the connection (``HTTP2Drain``): GOAWAY, the streams in flight finish, then it
+/// closes, or when `drainTimeout` has passed, whichever comes first.
 final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     typealias InboundIn = HTTP2Frame
     typealias OutboundIn = HTTP2Frame
@@ -44,9 +47,18 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     private let splicer: HTTP2HeaderSplicer?
     private var context: ChannelHandlerContext?
     private var streams: [HTTP2StreamID: HTTP2AppStream] = [:]
+    private var drain = HTTP2Drain()
+    /// How long a draining connection may keep serving its streams before it is closed anyway.
+    private let drainTimeout: TimeAmount
+    private var drainDeadline: Scheduled<Void>?
 
-    init(splicer: HTTP2HeaderSplicer? = nil, makeServer: @escaping (HTTP2AppStream) -> any AppStreamServer) {
+    init(
+        splicer: HTTP2HeaderSplicer? = nil,
+        drainTimeout: TimeAmount = .seconds(20),
+        makeServer: @escaping (HTTP2AppStream) -> any AppStreamServer
+    ) {
         self.splicer = splicer
+        self.drainTimeout = drainTimeout
         self.makeServer = makeServer
     }
 
@@ -75,9 +87,12 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
             let stream = HTTP2AppStream(id: frame.streamID, connection: self)
             stream.server = self.makeServer(stream)
             self.streams[frame.streamID] = stream
+            self.drain.opened(frame.streamID)
             stream.received(block)
         case .data(let data):
             self.streams[frame.streamID]?.received(data)
+        case .ping(let data, ack: true):
+            self.act(on: self.drain.pingAcknowledged(data, openStreams: self.streams.count))
         default:
             // RST_STREAM arrives as a StreamClosedEvent; SETTINGS, PING, GOAWAY, WINDOW_UPDATE and PRIORITY
             // are NIO's handler's to act on.
@@ -91,6 +106,9 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
             // Also fired, re-entrantly, while a stream's own last frame is written: the stream knows
             // whether it ended itself.
             self.streams.removeValue(forKey: closed.streamID)?.closed()
+            if case .narrowed = self.drain.phase {
+                self.act(on: self.drain.streamClosed(openStreams: self.streams.count))
+            }
         case let window as NIOHTTP2WindowUpdatedEvent:
             guard let size = window.inboundWindowSize else { return }
             if window.streamID != .rootStream {
@@ -100,10 +118,46 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
                 self.write(HTTP2Frame(streamID: window.streamID, payload: .windowUpdate(windowSizeIncrement: increment)))
                 context.flush()
             }
+        case is ChannelShouldQuiesceEvent:
+            self.act(on: self.drain.quiesce())
         default:
-            // The connection manager has acted on stream counts and quiescing already.
             return
         }
+    }
+
+    /// Does what the drain decided.
+    private func act(on action: HTTP2Drain.Action) {
+        guard let context = self.context else { return }
+        switch action {
+        case .none:
+            return
+        case .announce:
+            self.writeGoAway(lastStreamID: .maxID)
+            self.write(HTTP2Frame(streamID: .rootStream, payload: .ping(HTTP2Drain.ping, ack: false)))
+            self.flush()
+            // A client that never acknowledges, or streams that never end, do not hold shutdown up.
+            let loop = context.eventLoop.assumeIsolated()
+            self.drainDeadline = loop.scheduleTask(in: self.drainTimeout) { [weak self] in
+                self?.context?.close(promise: nil)
+            }
+        case .narrow(let lastStreamID, let close):
+            self.writeGoAway(lastStreamID: lastStreamID)
+            self.flush()
+            if close { self.closeSoon() }
+        case .close:
+            self.closeSoon()
+        }
+    }
+
+    private func writeGoAway(lastStreamID: HTTP2StreamID) {
+        let goAway = HTTP2Frame.FramePayload.goAway(lastStreamID: lastStreamID, errorCode: .noError, opaqueData: nil)
+        self.write(HTTP2Frame(streamID: .rootStream, payload: goAway))
+    }
+
+    /// Closes on the next loop turn: the stream whose end led here is told of while its last frame is being
+    /// written, before that frame is flushed.
+    private func closeSoon() {
+        self.later { self.context?.close(promise: nil) }
     }
 
     /// The WINDOW_UPDATE increment that tops an inbound window of `size` back up to `target`, once no more
@@ -121,6 +175,8 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        self.drainDeadline?.cancel()
+        self.drainDeadline = nil
         self.closeAll()
         context.fireChannelInactive()
     }

@@ -27,17 +27,18 @@ struct HTTP2HeaderSplicerTests {
         }
     }
 
-    @Test("fields: literal, not indexed, new name, no Huffman; lowercased, hop-by-hop ones dropped")
+    @Test("fields: literal, not indexed, new name, no Huffman; lowercased, hop-by-hop ones dropped; the length apart")
     func writesFields() throws {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: "42")
         headers.add(name: "Connection", value: "keep-alive, X-Hop")
         headers.add(name: "x-hop", value: "1")
         headers.add(name: "transfer-encoding", value: "chunked")
         headers.add(name: "x-long", value: String(repeating: "v", count: 300))
         headers.add(name: "x-empty", value: "")
         var block = ByteBuffer()
-        HTTP2ResponseBlock.writeFields(headers, to: &block)
+        #expect(HTTP2ResponseBlock.writeFields(headers, to: &block) == "42")
         #expect(block.getInteger(at: 0, as: UInt8.self) == 0x00)
         #expect(Self.hex(block.getSlice(at: 1, length: 13)!) == "0c 63 6f 6e 74 65 6e 74 2d 74 79 70 65")
 
@@ -65,11 +66,11 @@ struct HTTP2HeaderSplicerTests {
     func splices() throws {
         var frame = Self.headersFrame(block: [0x88], flags: 0x5)
         var fields = ByteBuffer(bytes: [0x00, 0x01, 0x61, 0x01, 0x62])
-        let spliced = try #require(HTTP2HeaderSplicer.splice(&fields, into: &frame))
+        let spliced = try #require(HTTP2HeaderSplicer.splice(&fields, into: &frame, stream: HTTP2StreamID(1)))
         #expect(Self.hex(spliced) == "00 00 06 01 05 00 00 00 01 88 00 01 61 01 62")
     }
 
-    @Test("no splice into a frame that is not a whole HEADERS frame with END_HEADERS, or past 16 KiB")
+    @Test("no splice into a frame that is not a whole HEADERS frame with END_HEADERS of its stream, or past 16 KiB")
     func refusesOtherFrames() {
         let fields = ByteBuffer(bytes: [0x00, 0x01, 0x61, 0x01, 0x62])
         let frames = [
@@ -80,11 +81,14 @@ struct HTTP2HeaderSplicerTests {
         ]
         for var frame in frames {
             var copy = fields
-            #expect(HTTP2HeaderSplicer.splice(&copy, into: &frame) == nil)
+            #expect(HTTP2HeaderSplicer.splice(&copy, into: &frame, stream: HTTP2StreamID(1)) == nil)
         }
         var frame = Self.headersFrame(block: [0x88])
         var big = ByteBuffer(repeating: 0, count: HTTP2HeaderSplicer.maxBlock)
-        #expect(HTTP2HeaderSplicer.splice(&big, into: &frame) == nil)
+        #expect(HTTP2HeaderSplicer.splice(&big, into: &frame, stream: HTTP2StreamID(1)) == nil)
+        // Another stream's HEADERS frame.
+        var other = fields
+        #expect(HTTP2HeaderSplicer.splice(&other, into: &frame, stream: HTTP2StreamID(3)) == nil)
     }
 
     @Test("announced fields meeting a write that is no HEADERS frame: the write fails and the connection closes")
@@ -96,7 +100,7 @@ struct HTTP2HeaderSplicerTests {
         try channel.writeOutbound(IOData.byteBuffer(Self.headersFrame(block: [0x88])))
         #expect(try channel.readOutbound(as: IOData.self) == .byteBuffer(Self.headersFrame(block: [0x88])))
 
-        splicer.spliceIntoNextWrite(ByteBuffer(bytes: [0x00, 0x01, 0x61, 0x01, 0x62]))
+        splicer.spliceIntoNextWrite(ByteBuffer(bytes: [0x00, 0x01, 0x61, 0x01, 0x62]), stream: HTTP2StreamID(1))
         let written = channel.writeAndFlush(IOData.byteBuffer(Self.headersFrame(block: [0x88], type: 0x0)))
         #expect(throws: HTTP2HeaderSpliceError.self) { try written.wait() }
         #expect(throws: HTTP2HeaderSpliceError.self) { try channel.throwIfErrorCaught() }
@@ -152,7 +156,8 @@ struct HTTP2HeaderSplicerTests {
 
     @Test("a block that begins with a dynamic table size update (the client shrank the table) still reads")
     func tableSizeUpdate() throws {
-        let pair = try H2CPair(clientSettings: nioDefaultSettings + [HTTP2Setting(parameter: .headerTableSize, value: 0)])
+        let shrunk = nioDefaultSettings + [HTTP2Setting(parameter: .headerTableSize, value: 0)]
+        let pair = try H2CPair(clientSettings: shrunk)
         let block = try pair.answer(Self.providerHead(.tooManyRequests), on: HTTP2StreamID(1))
         #expect(block.first(name: ":status") == "429")
         // The update (001 and a 5-bit size of 0) comes first, from NIO's encoder; the spliced fields follow.
@@ -160,6 +165,31 @@ struct HTTP2HeaderSplicerTests {
         #expect(sent.first == 0x20)
         #expect(Self.contains(sent, "\u{14}openai-processing-ms"))
         #expect(Self.fields(block).dropFirst() == ArraySlice(Self.expectedFields.map { "\($0.0): \($0.1)" }))
+        _ = try pair.client.finish()
+        _ = try pair.server.finish()
+    }
+
+    @Test("content-length goes through NIO's encoder, which resets an answer whose DATA breaks it")
+    func contentLengthIsChecked() throws {
+        let pair = try H2CPair()
+        // Announced 5 bytes, sends 2 ("{}") and ends the stream.
+        let head = Self.providerHead(.ok, extra: [("content-length", "5")])
+        let block = try pair.answer(head, on: HTTP2StreamID(1))
+        #expect(block.first(name: "content-length") == "5")
+        #expect(Self.fields(block).dropFirst(2) == ArraySlice(Self.expectedFields.map { "\($0.0): \($0.1)" }))
+        let last = pair.collector.frames.last { $0.streamID == HTTP2StreamID(1) }
+        guard case .rstStream(.internalError) = last?.payload else {
+            Issue.record("the answer was not reset: \(String(describing: last))")
+            return
+        }
+        // An answer that keeps to its length is not.
+        let next = try pair.answer(Self.providerHead(.ok, extra: [("content-length", "2")]), on: HTTP2StreamID(3))
+        #expect(next.first(name: "content-length") == "2")
+        guard case .data(let data) = pair.collector.frames.last?.payload else {
+            Issue.record("no DATA frame ended the second answer")
+            return
+        }
+        #expect(data.endStream)
         _ = try pair.client.finish()
         _ = try pair.server.finish()
     }

@@ -207,10 +207,11 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     func writeHead(_ head: HTTPResponseHead, of stream: HTTP2AppStream) {
         if self.splicer != nil, let context = self.context {
             var fields = context.channel.allocator.buffer(capacity: Self.fieldsCapacity)
-            HTTP2ResponseBlock.writeFields(head.headers, to: &fields)
+            let contentLength = HTTP2ResponseBlock.writeFields(head.headers, to: &fields)
             if HTTP2HeaderSplicer.fits(fields) {
                 stream.headFields = fields
-                self.writeHeaders(HTTP2ResponseBlock.status(head.status), of: stream)
+                let nioPart = HTTP2ResponseBlock.nioPart(status: head.status, contentLength: contentLength)
+                self.writeHeaders(nioPart, of: stream)
                 return
             }
         }
@@ -238,7 +239,7 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
         case .headers:
             // The answer's head: NIO writes its bytes next.
             guard let fields = self.streams[frame.streamID]?.takeHeadFields() else { return }
-            self.splicer?.spliceIntoNextWrite(fields)
+            self.splicer?.spliceIntoNextWrite(fields, stream: frame.streamID)
         default:
             return
         }

@@ -8,6 +8,10 @@ import NIOHTTP2
 /// stream the server really took, and only after that may the connection close, once those streams are
 /// done. NIO's own HTTP/2 state machine refuses any stream past the id a GOAWAY names.
 ///
+/// The connection closes at the latest `drainTimeout` after the first GOAWAY, whatever the client does
+/// (``HTTP2AppConnection``); NIO's handler started that clock only at the second one, so a client that
+/// never acknowledged the PING kept its connection until the process ended.
+///
 /// The same steps as NIO's `NIOHTTP2ServerConnectionManagementHandler`, which Sluice used before: that
 /// handler sat in every h2c pipeline for this alone (Sluice sets no idle, age or keep-alive limits), and
 /// passing every frame, event, write and flush through it, and its own count of open streams, measured

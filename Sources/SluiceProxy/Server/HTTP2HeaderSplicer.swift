@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP2
 
 /// Completes the HEADERS frame of an answer as NIO's `NIOHTTP2Handler` writes it to the socket: the block
 /// NIO encoded holds `:status` alone, and the answer's fields, already encoded by Sluice
@@ -31,21 +32,21 @@ final class HTTP2HeaderSplicer: ChannelOutboundHandler, RemovableChannelHandler 
         fields.readableBytes <= Self.maxBlock - Self.nioPart
     }
 
-    /// The encoded fields of the HEADERS frame that NIO's handler writes next.
-    private var next: ByteBuffer?
+    /// The encoded fields of the HEADERS frame that NIO's handler writes next, and that frame's stream.
+    private var next: (fields: ByteBuffer, stream: HTTP2StreamID)?
 
-    func spliceIntoNextWrite(_ fields: ByteBuffer) {
-        self.next = fields
+    func spliceIntoNextWrite(_ fields: ByteBuffer, stream: HTTP2StreamID) {
+        self.next = (fields, stream)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard var fields = self.next else {
+        guard var (fields, stream) = self.next else {
             context.write(data, promise: promise)
             return
         }
         self.next = nil
         guard case .byteBuffer(var frame) = self.unwrapOutboundIn(data),
-            let spliced = Self.splice(&fields, into: &frame)
+            let spliced = Self.splice(&fields, into: &frame, stream: stream)
         else {
             // Not a frame NIO writes for HEADERS: the fields cannot be placed, and the stream is broken.
             promise?.fail(HTTP2HeaderSpliceError())
@@ -57,14 +58,16 @@ final class HTTP2HeaderSplicer: ChannelOutboundHandler, RemovableChannelHandler 
     }
 
     /// `frame` (a whole HEADERS frame: its 9-byte header, then the block) with `fields` appended to its block
-    /// and its length raised to match; nil if `frame` is not a HEADERS frame with END_HEADERS set. Pure.
-    static func splice(_ fields: inout ByteBuffer, into frame: inout ByteBuffer) -> ByteBuffer? {
+    /// and its length raised to match; nil if `frame` is not a HEADERS frame of `stream` with END_HEADERS
+    /// set. Pure.
+    static func splice(_ fields: inout ByteBuffer, into frame: inout ByteBuffer, stream: HTTP2StreamID) -> ByteBuffer? {
         let start = frame.readerIndex
         guard frame.readableBytes >= 9,
             let high = frame.getInteger(at: start, as: UInt8.self),
             let low = frame.getInteger(at: start + 1, as: UInt16.self),
             frame.getInteger(at: start + 3, as: UInt8.self) == 0x1,
-            let flags = frame.getInteger(at: start + 4, as: UInt8.self), flags & 0x4 != 0
+            let flags = frame.getInteger(at: start + 4, as: UInt8.self), flags & 0x4 != 0,
+            let id = frame.getInteger(at: start + 5, as: UInt32.self), id & 0x7FFF_FFFF == UInt32(Int(stream))
         else { return nil }
         let length = Int(high) << 16 | Int(low)
         guard length == frame.readableBytes - 9 else { return nil }
@@ -77,7 +80,8 @@ final class HTTP2HeaderSplicer: ChannelOutboundHandler, RemovableChannelHandler 
     }
 }
 
-/// The write after NIO announced a HEADERS frame was not one: a frame written out of the expected order.
+/// The write after NIO announced a HEADERS frame was not that frame: a frame written out of the expected
+/// order.
 struct HTTP2HeaderSpliceError: Error, CustomStringConvertible {
     var description: String { "an HTTP/2 answer's header fields could not be placed in its HEADERS frame" }
 }

@@ -128,16 +128,24 @@ enum HTTP2ResponseBlock {
     /// about 5 % of Sluice's CPU per HTTP/2 request). `:status` is indexable: the common codes are whole
     /// entries of the static table, one byte each.
     static func response(_ head: HTTPResponseHead) -> HPACKHeaders {
-        var block = Self.status(head.status)
+        var block = Self.nioPart(status: head.status, contentLength: nil)
         block.reserveCapacity(head.headers.count + 1)
         Self.forEachField(head.headers) { name, value in block.add(name: name, value: value, indexing: .nonIndexable) }
         return block
     }
 
-    /// The `:status` field alone: what NIO's encoder writes of an answer head whose fields are spliced in
-    /// after it (``HTTP2HeaderSplicer``).
-    static func status(_ status: HTTPResponseStatus) -> HPACKHeaders {
-        status.code == 200 ? Self.ok : HPACKHeaders([(":status", String(status.code))])
+    /// What NIO's encoder writes of an answer head whose other fields are spliced in after it
+    /// (``HTTP2HeaderSplicer``): `:status`, and `content-length`, against which NIO checks the answer's DATA
+    /// (an answer that would break it is reset rather than sent malformed, RFC 9113 §8.1.1).
+    static func nioPart(status: HTTPResponseStatus, contentLength: String?) -> HPACKHeaders {
+        guard let contentLength else {
+            return status.code == 200 ? Self.ok : HPACKHeaders([(":status", String(status.code))])
+        }
+        var block = HPACKHeaders()
+        block.reserveCapacity(2)
+        block.add(name: ":status", value: String(status.code), indexing: .indexable)
+        block.add(name: "content-length", value: contentLength, indexing: .nonIndexable)
+        return block
     }
 
     private static let ok = HPACKHeaders([(":status", "200")])
@@ -155,12 +163,21 @@ enum HTTP2ResponseBlock {
     /// `:status`. Such fields neither read nor change either side's dynamic table, so they can follow any
     /// block NIO's encoder began. Huffman coding would shrink them by about a fifth, which a loopback hop
     /// does not need, at NIO's cost of about 3 µs per answer of twenty-odd fields.
-    static func writeFields(_ headers: HTTPHeaders, to block: inout ByteBuffer) {
+    ///
+    /// All but `content-length`, which is left to ``nioPart(status:contentLength:)``.
+    /// - Returns: the `content-length` (the first, if the head repeats it).
+    static func writeFields(_ headers: HTTPHeaders, to block: inout ByteBuffer) -> String? {
         let named = Self.namedByConnection(headers)
+        var contentLength: String?
         for (name, value) in headers {
             var name = name
+            var isLength = false
             let carried = name.withUTF8 { bytes in
                 let raw = UnsafeRawBufferPointer(bytes)
+                if raw.count == 14, HTTP1Syntax.equalsLowercase(raw, "content-length") {
+                    isLength = true
+                    return false
+                }
                 guard Self.isCarried(raw, named: named) else { return false }
                 block.writeInteger(UInt8(0))
                 Self.writeInteger(raw.count, prefixBits: 7, to: &block)
@@ -171,8 +188,13 @@ enum HTTP2ResponseBlock {
                 }
                 return true
             }
-            if carried { Self.writeLiteral(value, to: &block) }
+            if carried {
+                Self.writeLiteral(value, to: &block)
+            } else if isLength, contentLength == nil {
+                contentLength = value
+            }
         }
+        return contentLength
     }
 
     /// A string literal without Huffman coding (RFC 7541 §5.2): its length as a 7-bit-prefix integer, then

@@ -16,8 +16,8 @@ final class FrameCollector: ChannelInboundHandler {
     }
 }
 
-/// Sluice's h2c pipeline (splicer, NIO's server handler, the connection) and an NIO client, joined
-/// byte for byte, in embedded channels.
+/// Sluice's h2c pipeline (flush coalescer, splicer, NIO's server handler, the connection) and an NIO
+/// client, joined byte for byte, in embedded channels.
 final class H2CPair {
     let server = EmbeddedChannel()
     let client = EmbeddedChannel()
@@ -35,6 +35,9 @@ final class H2CPair {
         }
         var serverConfiguration = NIOHTTP2Handler.ConnectionConfiguration()
         serverConfiguration.headerBlockValidation = .disabled
+        // As in AppServer: flushes wait for the end of the loop turn (run by exchange()).
+        try self.server.pipeline.syncOperations.addHandler(
+            FlushCoalescer(batch: LoopFlushes(eventLoop: self.server.embeddedEventLoop)))
         try self.server.pipeline.syncOperations.addHandler(splicer)
         try self.server.pipeline.syncOperations.addHandler(
             NIOHTTP2Handler(mode: .server, frameDelegate: connection, connectionConfiguration: serverConfiguration))

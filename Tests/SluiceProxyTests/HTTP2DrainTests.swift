@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import NIOHPACK
 import NIOHTTP1
 import NIOHTTP2
 import Testing
@@ -68,6 +69,29 @@ struct HTTP2DrainTests {
             return
         }
         #expect(data.endStream)
+        #expect(!pair.server.isActive)
+    }
+
+    @Test("a stream the client opens before it reads the first GOAWAY is refused, retry-safe; the rest drain")
+    func streamOpenedDuringTheAnnouncement() throws {
+        let pair = try H2CPair()
+        try pair.open(HTTP2StreamID(1))
+        pair.server.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        // The client's next request is under way before the GOAWAY reaches it. NIO's state machine refuses
+        // every stream opened after a GOAWAY was sent, whatever id it named: REFUSED_STREAM tells the client
+        // that nothing of it was processed.
+        let fields: HPACKHeaders = [":method": "GET", ":scheme": "http", ":path": "/v1/models"]
+        let request = HTTP2Frame(streamID: HTTP2StreamID(3), payload: .headers(.init(headers: fields, endStream: true)))
+        pair.client.writeAndFlush(request, promise: nil)
+        try pair.exchange()
+        #expect(pair.streams[HTTP2StreamID(3)] == nil)
+        let refusal = pair.collector.frames.first { $0.streamID == HTTP2StreamID(3) }
+        guard case .rstStream(.refusedStream) = refusal?.payload else {
+            Issue.record("stream 3 was not refused: \(String(describing: refusal))")
+            return
+        }
+        #expect(Self.goAways(pair) == [.maxID, HTTP2StreamID(1)])
+        try pair.respond(Self.ok, on: HTTP2StreamID(1))
         #expect(!pair.server.isActive)
     }
 

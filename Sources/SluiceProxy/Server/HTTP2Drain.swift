@@ -6,7 +6,9 @@ import NIOHTTP2
 /// names the largest stream id there is, and a PING follows it; the PING's acknowledgement shows the
 /// client has read that GOAWAY and opens no more streams. Only then does a second GOAWAY name the last
 /// stream the server really took, and only after that may the connection close, once those streams are
-/// done. NIO's own HTTP/2 state machine refuses any stream past the id a GOAWAY names.
+/// done. (NIO's HTTP/2 state machine refuses every stream opened after the first GOAWAY with REFUSED_STREAM,
+/// whatever id that named, so a client retries such a request elsewhere; the second GOAWAY still tells it
+/// which streams were taken.)
 ///
 /// The connection closes at the latest `drainTimeout` after the first GOAWAY, whatever the client does
 /// (``HTTP2AppConnection``); NIO's handler started that clock only at the second one, so a client that

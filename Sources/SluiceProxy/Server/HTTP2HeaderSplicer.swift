@@ -2,15 +2,17 @@ import NIOCore
 import NIOHTTP2
 
 /// Completes the HEADERS frame of an answer as NIO's `NIOHTTP2Handler` writes it to the socket: the block
-/// NIO encoded holds `:status` alone, and the answer's fields, already encoded by Sluice
-/// (``HTTP2ResponseBlock/writeFields(_:to:)``), are appended to it.
+/// NIO encoded holds `:status` and `content-length` (``HTTP2ResponseBlock/nioPart(status:contentLength:)``),
+/// and the answer's other fields, already encoded by Sluice (``HTTP2ResponseBlock/writeFields(_:to:)``),
+/// are appended to it.
 ///
 /// Why: NIO's HPACK encoder Huffman-codes every name and value and looks each name up in its tables, which
 /// measured about a tenth of Sluice's CPU per h2c request for an answer's twenty-odd relayed provider
 /// fields. NIO does not let a caller switch Huffman coding off or hand it an encoded block, so the fields
-/// go around its encoder: NIO still writes the frame, keeps the stream's state and encodes `:status`
-/// (and any dynamic table size update the block must begin with); the fields are literals that touch no
-/// dynamic table (RFC 7541 §6.2.2), so the two encoders cannot disagree about the table.
+/// go around its encoder: NIO still writes the frame, keeps the stream's state (checking the answer's DATA
+/// against its `content-length`) and encodes its part (after any dynamic table size update the block must
+/// begin with); the fields are literals that touch no dynamic table (RFC 7541 §6.2.2), so the two encoders
+/// cannot disagree about the table.
 ///
 /// Sits between NIO's handler and the socket. ``HTTP2AppConnection`` hands it the fields from NIO's
 /// `wroteFrame` call, which NIO makes just before it writes that frame's bytes; the next write is then
@@ -23,9 +25,10 @@ final class HTTP2HeaderSplicer: ChannelOutboundHandler, RemovableChannelHandler 
     /// The largest block spliced fields may make: RFC 9113's smallest SETTINGS_MAX_FRAME_SIZE, which every
     /// peer accepts. An answer whose fields would not fit is given to NIO's encoder whole instead.
     static let maxBlock = 16_384
-    /// Room left in ``maxBlock`` for what NIO encodes ahead of the fields: `:status` (at most 5 bytes) and
-    /// up to two dynamic table size updates (at most 6 each).
-    static let nioPart = 32
+    /// Room left in ``maxBlock`` for what NIO encodes ahead of the fields: `:status` (at most 5 bytes),
+    /// `content-length` (at most 16 for the 19 digits a length can have) and up to two dynamic table size
+    /// updates (at most 6 each), with room to spare.
+    static let nioPart = 64
 
     /// Whether `fields` may be spliced into one HEADERS frame.
     static func fits(_ fields: ByteBuffer) -> Bool {

@@ -455,6 +455,28 @@ struct HTTP2AppConnectionTests {
         _ = try h.channel.finish()
     }
 
+    @Test("a window is not given back again while its WINDOW_UPDATE waits to leave (NIO counts it only then)")
+    func grantsOnceUntilSent() throws {
+        let h = try Harness()
+        try h.send(.headers(.init(headers: Self.request)))
+        func lowWindow(_ size: Int, on stream: HTTP2StreamID = HTTP2AppConnectionTests.one) throws -> [HTTP2Frame] {
+            h.channel.pipeline.fireUserInboundEventTriggered(
+                NIOHTTP2WindowUpdatedEvent(streamID: stream, inboundWindowSize: size, outboundWindowSize: nil))
+            return try h.sent()
+        }
+        #expect(try lowWindow(30_000).count == 1)
+        // More DATA read before NIO sent the update: the window it reports is lower still, but the update
+        // already written covers it.
+        #expect(try lowWindow(20_000).isEmpty)
+        // The connection's window is its own.
+        #expect(try lowWindow(0, on: .rootStream).count == 1)
+        // Once NIO tells the update has left, a window that is low again is given back again.
+        let update = HTTP2Frame(streamID: Self.one, payload: .windowUpdate(windowSizeIncrement: 35_535))
+        h.connection.wroteFrame(update)
+        #expect(try lowWindow(20_000).count == 1)
+        _ = try h.channel.finish()
+    }
+
     @Test("a stream with 64 KiB unsent is not writable; its server is told when under 32 KiB remain")
     func backpressure() throws {
         let h = try Harness()

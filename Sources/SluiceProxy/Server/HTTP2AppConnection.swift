@@ -47,6 +47,10 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     private let splicer: HTTP2HeaderSplicer?
     private var context: ChannelHandlerContext?
     private var streams: [HTTP2StreamID: HTTP2AppStream] = [:]
+    /// Streams (the root stream for the connection) whose WINDOW_UPDATE is written but has not left yet:
+    /// NIO holds such a frame while the socket takes no more, and counts its increment only when it leaves,
+    /// so its window events until then still show the old size, which must not be given back twice.
+    private var grantsInFlight: Set<HTTP2StreamID> = []
     private var drain = HTTP2Drain()
     /// How long a draining connection may keep serving its streams before it is closed anyway.
     private let drainTimeout: TimeAmount
@@ -106,6 +110,7 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
             // Also fired, re-entrantly, while a stream's own last frame is written: the stream knows
             // whether it ended itself.
             self.streams.removeValue(forKey: closed.streamID)?.closed()
+            if !self.grantsInFlight.isEmpty { self.grantsInFlight.remove(closed.streamID) }
             if case .narrowed = self.drain.phase {
                 self.act(on: self.drain.streamClosed(openStreams: self.streams.count))
             }
@@ -114,7 +119,9 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
             if window.streamID != .rootStream {
                 guard let stream = self.streams[window.streamID], stream.readsRequest else { return }
             }
-            if let increment = Self.windowIncrement(size: size, target: Self.windowTarget) {
+            if let increment = Self.windowIncrement(size: size, target: Self.windowTarget),
+                self.grantsInFlight.insert(window.streamID).inserted
+            {
                 self.write(HTTP2Frame(streamID: window.streamID, payload: .windowUpdate(windowSizeIncrement: increment)))
                 context.flush()
             }
@@ -240,6 +247,9 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
             // The answer's head: NIO writes its bytes next.
             guard let fields = self.streams[frame.streamID]?.takeHeadFields() else { return }
             self.splicer?.spliceIntoNextWrite(fields, stream: frame.streamID)
+        case .windowUpdate:
+            // NIO counts the increment now: the window may be given back again.
+            self.grantsInFlight.remove(frame.streamID)
         default:
             return
         }

@@ -130,7 +130,9 @@ enum HTTP2ResponseBlock {
     static func response(_ head: HTTPResponseHead) -> HPACKHeaders {
         var block = Self.nioPart(status: head.status, contentLength: nil)
         block.reserveCapacity(head.headers.count + 1)
-        Self.forEachField(head.headers) { name, value in block.add(name: name, value: value, indexing: .nonIndexable) }
+        Self.forEachField(head.headers) { name, value in
+            block.add(name: name, value: value, indexing: .nonIndexable)
+        }
         return block
     }
 
@@ -154,14 +156,16 @@ enum HTTP2ResponseBlock {
     static func trailers(_ headers: HTTPHeaders) -> HPACKHeaders {
         var block = HPACKHeaders()
         block.reserveCapacity(headers.count)
-        Self.forEachField(headers) { name, value in block.add(name: name, value: value, indexing: .nonIndexable) }
+        Self.forEachField(headers) { name, value in
+            block.add(name: name, value: value, indexing: .nonIndexable)
+        }
         return block
     }
 
     /// The fields of `headers` as HPACK representations (RFC 7541 §6.2.2: literal, not indexed, new name,
-    /// no Huffman coding), appended to `block`: the part of an answer's header block that follows
-    /// `:status`. Such fields neither read nor change either side's dynamic table, so they can follow any
-    /// block NIO's encoder began. Huffman coding would shrink them by about a fifth, which a loopback hop
+    /// no Huffman coding), appended to `block`: the part of an answer's header block that follows what
+    /// NIO's encoder writes. Such fields neither read nor change either side's dynamic table, so they can
+    /// follow any block NIO's encoder began. Huffman coding would shrink them by about a fifth, which a loopback hop
     /// does not need, at NIO's cost of about 3 µs per answer of twenty-odd fields.
     ///
     /// All but `content-length`, which is left to ``nioPart(status:contentLength:)``.

@@ -94,22 +94,6 @@ struct HTTP2RequestBlockTests {
             try HTTP2RequestBlock.trailers(Self.block([(":path", "/")]))
         }
     }
-
-    @Test("an answer head: :status first and indexable, names lowercased, hop-by-hop fields dropped, literals")
-    func writesResponse() {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "x-ratelimit-remaining-requests", value: "59")
-        headers.add(name: "Connection", value: "x-hop")
-        headers.add(name: "x-hop", value: "1")
-        headers.add(name: "Transfer-Encoding", value: "chunked")
-        headers.add(name: "keep-alive", value: "timeout=5")
-        let block = HTTP2ResponseBlock.response(
-            HTTPResponseHead(version: .http1_1, status: .tooManyRequests, headers: headers))
-        #expect(block.map(\.name) == [":status", "content-type", "x-ratelimit-remaining-requests"])
-        #expect(block.map(\.value) == ["429", "application/json", "59"])
-        #expect(block.map(\.indexable) == [.indexable, .nonIndexable, .nonIndexable])
-    }
 }
 
 @Suite("HTTP/2 app connection: a stream's frames to request parts, its answer to frames, flow control")

@@ -27,27 +27,42 @@ struct HTTP2HeaderSplicerTests {
         }
     }
 
+    /// An answer head with what both ways of writing one must handle: capitalised names, the length,
+    /// connection-specific fields and one a `connection` field names, a value too long for a one-byte
+    /// length, an empty value.
+    private static let mixedHead = HTTPResponseHead(
+        version: .http1_1, status: .tooManyRequests,
+        headers: HTTPHeaders([
+            ("Content-Type", "application/json"), ("Content-Length", "42"), ("Connection", "keep-alive, X-Hop"),
+            ("x-hop", "1"), ("transfer-encoding", "chunked"), ("Keep-Alive", "timeout=5"),
+            ("x-ratelimit-remaining-requests", "59"), ("x-long", String(repeating: "v", count: 300)),
+            ("x-empty", ""),
+        ]))
+
     @Test("fields: literal, not indexed, new name, no Huffman; lowercased, hop-by-hop ones dropped; the length apart")
     func writesFields() throws {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Content-Length", value: "42")
-        headers.add(name: "Connection", value: "keep-alive, X-Hop")
-        headers.add(name: "x-hop", value: "1")
-        headers.add(name: "transfer-encoding", value: "chunked")
-        headers.add(name: "x-long", value: String(repeating: "v", count: 300))
-        headers.add(name: "x-empty", value: "")
         var block = ByteBuffer()
-        #expect(HTTP2ResponseBlock.writeFields(headers, to: &block) == "42")
+        #expect(HTTP2ResponseBlock.writeFields(Self.mixedHead.headers, to: &block) == "42")
         #expect(block.getInteger(at: 0, as: UInt8.self) == 0x00)
         #expect(Self.hex(block.getSlice(at: 1, length: 13)!) == "0c 63 6f 6e 74 65 6e 74 2d 74 79 70 65")
 
         // NIO's decoder reads them back, as literals that were not added to its dynamic table.
         var decoder = HPACKDecoder(allocator: ByteBufferAllocator())
         let decoded = try decoder.decodeHeaders(from: &block)
-        #expect(decoded.map(\.name) == ["content-type", "x-long", "x-empty"])
-        #expect(decoded.map(\.value) == ["application/json", String(repeating: "v", count: 300), ""])
-        #expect(decoded.map(\.indexable) == [.nonIndexable, .nonIndexable, .nonIndexable])
+        let carried = ["content-type", "x-ratelimit-remaining-requests", "x-long", "x-empty"]
+        #expect(decoded.map(\.name) == carried)
+        #expect(decoded.map(\.value) == ["application/json", "59", String(repeating: "v", count: 300), ""])
+        #expect(decoded.allSatisfy { $0.indexable == .nonIndexable })
+        #expect(HTTP2ResponseBlock.nioPart(status: .tooManyRequests, contentLength: "42").map(\.name) == [
+            ":status", "content-length",
+        ])
+
+        // The whole block NIO encodes when fields are too many to splice: the same fields after :status (the
+        // one indexable field: common codes are whole static-table entries), the length in its place.
+        let whole = HTTP2ResponseBlock.response(Self.mixedHead)
+        #expect(whole.map(\.name) == [":status", "content-type", "content-length"] + carried.dropFirst())
+        #expect(whole.first(name: ":status") == "429")
+        #expect(whole.map(\.indexable) == [.indexable] + Array(repeating: .nonIndexable, count: carried.count + 1))
     }
 
     /// A HEADERS frame for stream 1 whose block is `block`, with END_HEADERS and the given other flags.

@@ -12,20 +12,18 @@ enum UpstreamHeaders {
     ]
 
     /// Never relayed back to the app: hop-by-hop headers and framing the app's connection sets itself.
-    private static let notRelayed: HeaderNameSet = [
+    private static let notRelayedNames = [
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
         "set-cookie", "alt-svc",
     ]
+    private static let notRelayed = HeaderNameSet(Self.notRelayedNames)
 
     static func forwarded(from head: HTTPRequestHead) -> HTTPHeaders {
         Self.filter(head.headers, dropping: Self.notForwarded, checkingValues: head.version.major >= 2)
     }
 
     /// The same, and `content-length`: for a body Sluice changes on its way.
-    private static let notRelayedWithLength: HeaderNameSet = [
-        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-        "set-cookie", "alt-svc", "content-length",
-    ]
+    private static let notRelayedWithLength = HeaderNameSet(Self.notRelayedNames + ["content-length"])
 
     /// The headers of `head` that go back to the app; without `content-length` when `bodyChanges`.
     static func relayed(from head: HTTPResponseHead, bodyChanges: Bool = false) -> HTTPHeaders {
@@ -59,6 +57,10 @@ struct HeaderNameSet: ExpressibleByArrayLiteral {
     private var byLength: [[[UInt8]]] = []
 
     init(arrayLiteral names: String...) {
+        self.init(names)
+    }
+
+    init(_ names: [String]) {
         for name in names {
             let bytes = Array(name.lowercased().utf8)
             while self.byLength.count <= bytes.count { self.byLength.append([]) }

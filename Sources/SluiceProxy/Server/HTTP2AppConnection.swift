@@ -111,9 +111,7 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
             // whether it ended itself.
             self.streams.removeValue(forKey: closed.streamID)?.closed()
             if !self.grantsInFlight.isEmpty { self.grantsInFlight.remove(closed.streamID) }
-            if case .narrowed = self.drain.phase {
-                self.act(on: self.drain.streamClosed(openStreams: self.streams.count))
-            }
+            self.act(on: self.drain.streamClosed(openStreams: self.streams.count))
         case let window as NIOHTTP2WindowUpdatedEvent:
             guard let size = window.inboundWindowSize else { return }
             if window.streamID != .rootStream {

@@ -18,11 +18,11 @@ import NIOHTTP2
 /// handler sat in every h2c pipeline for this alone (Sluice sets no idle, age or keep-alive limits), and
 /// passing every frame, event, write and flush through it, and its own count of open streams, measured
 /// 2.6 % of the CPU per h2c request. ``HTTP2AppConnection`` already knows its streams.
-struct HTTP2Drain: Equatable {
+struct HTTP2Drain {
     /// The PING whose acknowledgement ends the first phase.
     static let ping = HTTP2PingData(withInteger: 0x736C_7569_6365_2121)
 
-    enum Phase: Equatable {
+    private enum Phase {
         /// Not shutting down.
         case serving
         /// The first GOAWAY and the PING are sent; the acknowledgement has not come.
@@ -42,7 +42,7 @@ struct HTTP2Drain: Equatable {
         case close
     }
 
-    private(set) var phase = Phase.serving
+    private var phase = Phase.serving
     /// The largest id of a stream the client opened.
     private(set) var lastStreamID = HTTP2StreamID.rootStream
 

@@ -16,11 +16,11 @@ COPY Package.swift Package.resolved* ./
 RUN swift package resolve
 
 # Tests/ is copied because the manifest declares test targets; only the sluice product is built, with
-# the flags scripts/build-release gives it.
+# the flags scripts/build-release gives it (--static-swift-stdlib among them).
 COPY Sources ./Sources
 COPY Tests ./Tests
 COPY scripts/build-release ./scripts/build-release
-RUN scripts/build-release --static-swift-stdlib \
+RUN scripts/build-release \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/sluice" /out/sluice \
     && strip /out/sluice \
     && /out/sluice --version

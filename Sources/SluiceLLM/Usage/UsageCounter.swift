@@ -9,3 +9,19 @@ enum UsageCounter: Int, CaseIterable {
     // Bedrock Converse: usage.* in camelCase
     case bedrockInput, bedrockOutput, bedrockTotal, bedrockCacheRead, bedrockCacheWrite
 }
+
+/// The last value seen per ``UsageCounter`` (nil when never seen), held inline rather than in an array.
+struct UsageCounts {
+    /// Room for every ``UsageCounter``; a test checks that it covers them all.
+    static let capacity = 19
+    /// `-1` for a count never seen.
+    private var values = InlineArray<19, Int>(repeating: -1)
+
+    subscript(counter: UsageCounter) -> Int? {
+        get {
+            let raw = values[counter.rawValue]
+            return raw < 0 ? nil : raw
+        }
+        set { values[counter.rawValue] = newValue ?? -1 }
+    }
+}

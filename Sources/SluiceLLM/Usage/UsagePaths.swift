@@ -63,17 +63,17 @@ enum UsagePaths {
     private static let children: [[Edge]] = (0...completionDetails).map { node in edges.filter { $0.node == node } }
 
     /// Where `key` inside an object at `node` leads, if anywhere.
-    static func target(from node: Int, key: [UInt8]) -> Target? {
-        for edge in children[node] where edge.key == key { return edge.target }
+    static func target(from node: Int, key: Span<UInt8>) -> Target? {
+        edges: for edge in children[node] where edge.key.count == key.count {
+            for index in 0..<key.count where edge.key[index] != key[index] { continue edges }
+            return edge.target
+        }
         return nil
     }
 
-    /// Turns raw counters (`-1` = not seen) into a ``Usage``; nil when none was seen.
-    static func usage(from counters: [Int]) -> Usage? {
-        func value(_ counter: UsageCounter) -> Int? {
-            let raw = counters[counter.rawValue]
-            return raw < 0 ? nil : raw
-        }
+    /// Turns the counts seen into a ``Usage``; nil when none was seen.
+    static func usage(from counters: UsageCounts) -> Usage? {
+        func value(_ counter: UsageCounter) -> Int? { counters[counter] }
         func any(_ family: [UsageCounter]) -> Bool { family.contains { value($0) != nil } }
 
         if any([.openAIPrompt, .openAICompletion, .openAITotal]) {

@@ -89,6 +89,19 @@ public struct UsageSniffer: Sendable {
         }
     }
 
+    /// Reads a `usage` object that was found by something that reads the body's JSON anyway (the event
+    /// filter does, for every chunk), as if a document `{"usage": object}` had come whole: no pass over
+    /// the event's lines, and nothing of the body fed besides. Counts are kept as ``feed(_:)`` keeps them.
+    public mutating func feedUsageObject(_ object: UnsafeRawBufferPointer) {
+        Self.usageDocumentStart.withUnsafeBytes { tokenizer.feed($0, from: 0, to: $0.count) }
+        tokenizer.feed(object, from: 0, to: object.count)
+        Self.usageDocumentEnd.withUnsafeBytes { tokenizer.feed($0, from: 0, to: $0.count) }
+        tokenizer.endDocument()
+    }
+
+    private static let usageDocumentStart = Array(#"{"usage":"#.utf8)
+    private static let usageDocumentEnd = Array("}".utf8)
+
     private mutating func feedEventStream(_ buffer: UnsafeRawBufferPointer) {
         var index = 0
         let end = buffer.count

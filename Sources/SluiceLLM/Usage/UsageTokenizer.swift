@@ -17,30 +17,28 @@ struct UsageTokenizer {
 
     private var lexical = Lexical.structure
     /// Nodes of the open objects that lie on a usage path, outermost first.
-    private var path: [Int] = []
+    private var path = NodePath()
     /// How many containers deep the walker is inside a value off every usage path.
     private var ignoredDepth = 0
     private var expectKey = false
     /// Where the value after the current key leads.
     private var pending = Pending.none
-    private var key: [UInt8] = []
+    private var key = KeyBytes()
     private var keyUnmatchable = false
     private var number = 0
     private var numberCounter = UsageCounter.openAIPrompt
-    /// Last value seen per ``UsageCounter``; `-1` when never seen.
-    private(set) var counters: [Int]
+    /// Last value seen per ``UsageCounter``.
+    private(set) var counters = UsageCounts()
 
-    init() {
-        counters = Array(repeating: -1, count: UsageCounter.allCases.count)
-        path.reserveCapacity(4)
-        key.reserveCapacity(UsagePaths.maxKeyLength)
-    }
+    // Every field is inline: a tokenizer is made for every answer relayed, and the three arrays it
+    // used to hold were three heap allocations per request.
+    init() {}
 
     /// Forgets the document in progress (an SSE event ended); keeps the counters.
     mutating func endDocument() {
         if lexical == .number { commitNumber() }
         lexical = .structure
-        path.removeAll(keepingCapacity: true)
+        path.removeAll()
         ignoredDepth = 0
         expectKey = false
         pending = .none
@@ -70,9 +68,7 @@ struct UsageTokenizer {
                     ByteSearch.firstIndex(
                         of: UInt8(ascii: "\""), or: UInt8(ascii: "\\"), in: buffer, from: index, to: end) ?? end
                 if !keyUnmatchable {
-                    if key.count + (stop - index) <= UsagePaths.maxKeyLength {
-                        key.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index..<stop]))
-                    } else {
+                    if !key.append(UnsafeRawBufferPointer(rebasing: buffer[index..<stop])) {
                         keyUnmatchable = true
                     }
                 }
@@ -140,7 +136,7 @@ struct UsageTokenizer {
         case UInt8(ascii: "\""):
             if expectKey {
                 lexical = .key
-                key.removeAll(keepingCapacity: true)
+                key.removeAll()
                 keyUnmatchable = false
             } else {
                 lexical = .string
@@ -150,8 +146,7 @@ struct UsageTokenizer {
             if path.isEmpty {
                 path.append(UsagePaths.root)
                 expectKey = true
-            } else if case .node(let node) = pending {
-                path.append(node)
+            } else if case .node(let node) = pending, path.append(node) {
                 expectKey = true
             } else {
                 ignoredDepth = 1
@@ -184,7 +179,7 @@ struct UsageTokenizer {
 
     private mutating func endKey() {
         expectKey = false
-        guard !keyUnmatchable, let node = path.last, let target = UsagePaths.target(from: node, key: key) else {
+        guard !keyUnmatchable, let node = path.last, let target = key.withBytes({ UsagePaths.target(from: node, key: $0) }) else {
             pending = .none
             return
         }
@@ -196,8 +191,53 @@ struct UsageTokenizer {
 
     /// Records the number just read; a fraction or exponent after it is ignored.
     private mutating func commitNumber() {
-        counters[numberCounter.rawValue] = number
+        counters[numberCounter] = number
         lexical = .structure
         pending = .none
+    }
+}
+
+/// The open objects on a usage path, held inline: the graph of ``UsagePaths`` is at most four objects deep
+/// (root, `message`, `usage`, a details object).
+private struct NodePath {
+    static let capacity = 4
+    private var nodes = InlineArray<4, Int>(repeating: 0)
+    private var count = 0
+
+    var isEmpty: Bool { count == 0 }
+    var last: Int? { count == 0 ? nil : nodes[count - 1] }
+
+    /// False, and nothing kept, when the path is full (which the graph never makes it).
+    @discardableResult
+    mutating func append(_ node: Int) -> Bool {
+        guard count < Self.capacity else { return false }
+        nodes[count] = node
+        count += 1
+        return true
+    }
+
+    mutating func removeLast() { count -= 1 }
+    mutating func removeAll() { count = 0 }
+}
+
+/// The key being read, held inline up to ``UsagePaths/maxKeyLength`` bytes (longer keys cannot match).
+private struct KeyBytes {
+    private var bytes = InlineArray<32, UInt8>(repeating: 0)
+    private var count = 0
+
+    /// Adds `more`; false, keeping nothing of it, when the key would grow past what any usage key is long.
+    mutating func append(_ more: UnsafeRawBufferPointer) -> Bool {
+        guard count + more.count <= min(UsagePaths.maxKeyLength, bytes.count) else { return false }
+        for byte in more {
+            bytes[count] = byte
+            count += 1
+        }
+        return true
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    func withBytes<Result>(_ body: (Span<UInt8>) -> Result) -> Result {
+        body(bytes.span.extracting(0..<count))
     }
 }

@@ -745,17 +745,12 @@ extension RequestHandler: UpstreamResponseDelegate {
         app.write(.body(.byteBuffer(buffer)))
     }
 
-    /// Gives the usage sniffer the `usage` object the event filter found, as the one event it reads. The
-    /// sniffer takes an event cut anywhere, so the object goes in between two constant pieces: no copy.
+    /// Gives the usage sniffer the `usage` object the event filter found, read in place: the sniffer does
+    /// not walk the stream's lines a second time.
     static func sniffFilteredUsage(of exchange: Exchange) {
         guard let usage = exchange.eventFilter?.takeUsage() else { return }
-        exchange.usage?.feed(Self.usageEventStart)
-        exchange.usage?.feed(usage)
-        exchange.usage?.feed(Self.usageEventEnd)
+        usage.withUnsafeBytes { exchange.usage?.feedUsageObject($0) }
     }
-
-    private static let usageEventStart = Array(#"data: {"usage":"#.utf8)
-    private static let usageEventEnd = Array("}\n\n".utf8)
 
     func upstreamReadComplete() {
         self.armFirstTokenClock()

@@ -133,4 +133,18 @@ struct UsageSnifferTests {
         Array(Self.cachedAndReasoning.utf8).withUnsafeBytes { sniffer.feed($0) }
         #expect(sniffer.usage == Self.sniff(Self.cachedAndReasoning, framing: .json))
     }
+
+    @Test("a usage object handed over reads as the SSE event carrying it; the latest counts win")
+    func usageObject() {
+        let object = #"{"prompt_tokens":12,"completion_tokens":5,"total_tokens":17,"#
+            + #""prompt_tokens_details":{"cached_tokens":4},"completion_tokens_details":{"reasoning_tokens":1}}"#
+        var handedOver = UsageSniffer(framing: .sse)
+        Array(#"{"prompt_tokens":1,"completion_tokens":1}"#.utf8).withUnsafeBytes { handedOver.feedUsageObject($0) }
+        Array(object.utf8).withUnsafeBytes { handedOver.feedUsageObject($0) }
+        let event = "data: {\"choices\":[],\"usage\":" + object + "}\n\n"
+        #expect(handedOver.usage == Self.sniff(event, framing: .sse))
+        #expect(
+            handedOver.usage
+                == Usage(promptTokens: 12, completionTokens: 5, totalTokens: 17, cachedTokens: 4, reasoningTokens: 1))
+    }
 }

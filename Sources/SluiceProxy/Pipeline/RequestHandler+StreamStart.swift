@@ -29,15 +29,19 @@ extension RequestHandler {
     func holdOrRelease(_ buffer: ByteBuffer) {
         guard let exchange = self.exchange, exchange.hold != nil else { return }
         let sawContent = buffer.withUnsafeReadableBytes { exchange.hold!.detector.feed($0) }
-        exchange.hold!.buffered.append(buffer)
         exchange.hold!.bytes += buffer.readableBytes
         if sawContent || exchange.hold!.bytes > StreamHold.maxBytes {
-            self.releaseStream()
+            // Most streams bring their first content in their first read: that read goes out after the
+            // head without a list of held reads being made for it.
+            self.releaseStream(then: buffer)
+        } else {
+            exchange.hold!.buffered.append(buffer)
         }
     }
 
-    /// Writes the held head and preamble; from here on the stream is relayed as it comes.
-    func releaseStream() {
+    /// Writes the held head and preamble, then `last` (a read that was never held); from here on the
+    /// stream is relayed as it comes.
+    func releaseStream(then last: ByteBuffer? = nil) {
         guard let app = self.app, let exchange = self.exchange, let hold = exchange.hold else { return }
         exchange.hold = nil
         // The first-token clock stops; the total clock keeps running.
@@ -47,9 +51,14 @@ extension RequestHandler {
         self.startTranscriptIfResumable()
         app.write(.head(self.responseHead(status: hold.head.status, headers: self.relayedHeaders(hold.head))))
         for buffer in hold.buffered {
-            buffer.withUnsafeReadableBytes { exchange.transcript?.feed($0) }
-            app.write(.body(.byteBuffer(buffer)))
+            self.writeReleased(buffer, of: exchange, to: app)
         }
+        if let last { self.writeReleased(last, of: exchange, to: app) }
+    }
+
+    private func writeReleased(_ buffer: ByteBuffer, of exchange: Exchange, to app: any AppStream) {
+        buffer.withUnsafeReadableBytes { exchange.transcript?.feed($0) }
+        app.write(.body(.byteBuffer(buffer)))
     }
 
     /// Starts a clock on the attempt `call`: when it runs out first, the call is cut and fails

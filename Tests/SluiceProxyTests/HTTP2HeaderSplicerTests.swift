@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOEmbedded
 import NIOHPACK
@@ -120,6 +121,49 @@ struct HTTP2HeaderSplicerTests {
         #expect(throws: HTTP2HeaderSpliceError.self) { try written.wait() }
         #expect(throws: HTTP2HeaderSpliceError.self) { try channel.throwIfErrorCaught() }
         #expect(!channel.isActive)
+    }
+
+    /// The log events a test's logger was given.
+    final class LoggedEvents: @unchecked Sendable {
+        var events: [(level: Logger.Level, message: String, metadata: Logger.Metadata)] = []
+    }
+
+    struct RecordingLogHandler: LogHandler {
+        let record: LoggedEvents
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { self.metadata[key] }
+            set { self.metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            self.record.events.append((event.level, event.message.description, event.metadata ?? [:]))
+        }
+    }
+
+    @Test("a failed splice is logged once, by name, by the connection it closed")
+    func logsFailedSplice() throws {
+        let record = LoggedEvents()
+        let logger = Logger(label: "test") { _ in RecordingLogHandler(record: record) }
+        let splicer = HTTP2HeaderSplicer()
+        let connection = HTTP2AppConnection(splicer: splicer, logger: logger) { _ in
+            preconditionFailure("no stream is opened")
+        }
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandlers([splicer, connection])
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+
+        splicer.spliceIntoNextWrite(ByteBuffer(bytes: [0x00, 0x01, 0x61, 0x01, 0x62]), stream: HTTP2StreamID(1))
+        let written = channel.writeAndFlush(IOData.byteBuffer(Self.headersFrame(block: [0x88], type: 0x0)))
+        #expect(throws: HTTP2HeaderSpliceError.self) { try written.wait() }
+        #expect(!channel.isActive)
+        #expect(record.events.count == 1)
+        let logged = try #require(record.events.first)
+        #expect(logged.level == .error)
+        #expect(logged.message.contains("header fields could not be placed in its HEADERS frame"))
+        #expect(logged.metadata["problem"] == .string("h2_header_splice"))
     }
 
     // MARK: Through NIO's own handlers

@@ -77,7 +77,9 @@ enum AppServer {
         connection.headerBlockValidation = .disabled
         // No stream multiplexer: the connection handler serves each stream without a channel of its own.
         let splicer = HTTP2HeaderSplicer()
-        let connectionHandler = HTTP2AppConnection(splicer: splicer, drainTimeout: drainTimeout) { stream in
+        let connectionHandler = HTTP2AppConnection(
+            splicer: splicer, drainTimeout: drainTimeout, logger: gateway.logger
+        ) { stream in
             RequestHandler(gateway: gateway, loop: loop, protocolName: "HTTP/2", app: stream)
         }
         try sync.addHandler(FlushCoalescer(batch: loop.flushes))

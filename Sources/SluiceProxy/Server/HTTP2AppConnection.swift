@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHPACK
 import NIOHTTP1
@@ -55,14 +56,18 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     /// How long a draining connection may keep serving its streams before it is closed anyway.
     private let drainTimeout: TimeAmount
     private var drainDeadline: Scheduled<Void>?
+    /// Where a failure of the connection itself (not of one exchange) is told.
+    private let logger: Logger?
 
     init(
         splicer: HTTP2HeaderSplicer? = nil,
         drainTimeout: TimeAmount = .seconds(20),
+        logger: Logger? = nil,
         makeServer: @escaping (HTTP2AppStream) -> any AppStreamServer
     ) {
         self.splicer = splicer
         self.drainTimeout = drainTimeout
+        self.logger = logger
         self.makeServer = makeServer
     }
 
@@ -191,6 +196,16 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
         // GOAWAY for a connection error (the client then closes). A frame of an answer that NIO refused (a
         // DATA frame past the content-length the answer announced, say) comes as a StreamError, and NIO
         // sends nothing for it: that stream cannot be finished, so it is reset here.
+        if let failure = error as? HTTP2HeaderSpliceError {
+            // Never expected (NIO wrote something other than the HEADERS frame it had just announced), and the
+            // splicer has closed the connection: said by name, or its streams' access lines, cut short, would
+            // read as apps that went away.
+            self.logger?.error(
+                "HTTP/2 connection closed: \(failure)",
+                metadata: ["problem": .string("h2_header_splice"), "streams": .stringConvertible(self.streams.count)]
+            )
+            return
+        }
         guard let refused = error as? NIOHTTP2Errors.StreamError else { return }
         self.streams[refused.streamID]?.answerRefused()
     }

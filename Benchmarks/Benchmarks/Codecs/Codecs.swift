@@ -65,6 +65,23 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark(
+        "filter stream: validate every chunk of a whole recorded stream, take its usage", configuration: configuration
+    ) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var filter = StreamEventFilter(dropsUsage: false)
+            blackHole(stream.response.withUnsafeBytes { filter.filter($0) })
+            blackHole(filter.takeUsage())
+        }
+    }
+
+    Benchmark("hold stream: find the first content of a whole recorded stream", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var detector = FirstContentDetector()
+            blackHole(stream.response.withUnsafeBytes { detector.feed($0) })
+        }
+    }
+
     Benchmark("encode stream chunks: mock provider answer as SSE frames", configuration: configuration) { benchmark in
         let request = Array(#"{"model":"m","stream":true,"messages":[{"role":"user","content":"Say hello to the benchmark"}]}"#.utf8)
         for _ in benchmark.scaledIterations {

@@ -12,10 +12,11 @@ enum UsageCounter: Int, CaseIterable {
 
 /// The last value seen per ``UsageCounter`` (nil when never seen), held inline rather than in an array.
 struct UsageCounts {
+    private typealias Storage = InlineArray<19, Int>
     /// Room for every ``UsageCounter``; a test checks that it covers them all.
-    static let capacity = 19
+    static let capacity = Storage.count
     /// `-1` for a count never seen.
-    private var values = InlineArray<19, Int>(repeating: -1)
+    private var values = Storage(repeating: -1)
 
     subscript(counter: UsageCounter) -> Int? {
         get {

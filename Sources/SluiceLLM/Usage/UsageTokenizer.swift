@@ -179,7 +179,9 @@ struct UsageTokenizer {
 
     private mutating func endKey() {
         expectKey = false
-        guard !keyUnmatchable, let node = path.last, let target = key.withBytes({ UsagePaths.target(from: node, key: $0) }) else {
+        guard !keyUnmatchable, let node = path.last,
+            let target = key.withBytes({ UsagePaths.target(from: node, key: $0) })
+        else {
             pending = .none
             return
         }
@@ -200,8 +202,9 @@ struct UsageTokenizer {
 /// The open objects on a usage path, held inline: the graph of ``UsagePaths`` is at most four objects deep
 /// (root, `message`, `usage`, a details object).
 private struct NodePath {
-    static let capacity = 4
-    private var nodes = InlineArray<4, Int>(repeating: 0)
+    private typealias Storage = InlineArray<4, Int>
+    static let capacity = Storage.count
+    private var nodes = Storage(repeating: 0)
     private var count = 0
 
     var isEmpty: Bool { count == 0 }

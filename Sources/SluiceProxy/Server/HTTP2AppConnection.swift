@@ -192,10 +192,6 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A protocol error in what the app sent comes after NIO answered it: RST_STREAM for a stream error,
-        // GOAWAY for a connection error (the client then closes). A frame of an answer that NIO refused (a
-        // DATA frame past the content-length the answer announced, say) comes as a StreamError, and NIO
-        // sends nothing for it: that stream cannot be finished, so it is reset here.
         if let failure = error as? HTTP2HeaderSpliceError {
             // Never expected (NIO wrote something other than the HEADERS frame it had just announced), and the
             // splicer has closed the connection: said by name, or its streams' access lines, cut short, would
@@ -206,6 +202,10 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
             )
             return
         }
+        // A protocol error in what the app sent comes after NIO answered it: RST_STREAM for a stream error,
+        // GOAWAY for a connection error (the client then closes). A frame of an answer that NIO refused (a
+        // DATA frame past the content-length the answer announced, say) comes as a StreamError, and NIO
+        // sends nothing for it: that stream cannot be finished, so it is reset here.
         guard let refused = error as? NIOHTTP2Errors.StreamError else { return }
         self.streams[refused.streamID]?.answerRefused()
     }

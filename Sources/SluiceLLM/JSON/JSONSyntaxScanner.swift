@@ -31,6 +31,7 @@ struct JSONSyntaxScanner {
 
     var unexpectedEnd: BodyScanError { failure(end, "unexpected end of body") }
 
+    @inline(__always)
     mutating func skipWhitespace() {
         while index < end {
             switch bytes[index] {
@@ -115,16 +116,34 @@ struct JSONSyntaxScanner {
         return false
     }
 
+    // The punctuation between members is checked on every member of every chunk of a stream. Compact JSON
+    // (what providers send) needs one comparison for each, made where the caller is; what has whitespace
+    // around it or is wrong goes out of line, with the error built there.
+
     /// Checks that a key's opening quote is next.
+    @inline(__always)
     func expectKey(afterComma: Bool) throws(BodyScanError) {
-        guard index < end else { throw unexpectedEnd }
-        guard bytes[index] == UInt8(ascii: "\"") else {
-            throw failure(index, afterComma ? "expected a string key after ','" : "expected a string key or '}'")
-        }
+        guard index < end, bytes[index] == UInt8(ascii: "\"") else { throw self.keyMissing(afterComma: afterComma) }
+    }
+
+    @inline(never)
+    func keyMissing(afterComma: Bool) -> BodyScanError {
+        guard index < end else { return unexpectedEnd }
+        return failure(index, afterComma ? "expected a string key after ','" : "expected a string key or '}'")
     }
 
     /// Consumes the `:` between a key and its value, with the whitespace around it.
+    @inline(__always)
     mutating func consumeColon() throws(BodyScanError) {
+        if index + 1 < end, bytes[index] == UInt8(ascii: ":"), !Self.mayBeWhitespace(bytes[index + 1]) {
+            index += 1
+            return
+        }
+        try self.consumeSpacedColon()
+    }
+
+    @inline(never)
+    mutating func consumeSpacedColon() throws(BodyScanError) {
         skipWhitespace()
         guard index < end else { throw unexpectedEnd }
         guard bytes[index] == UInt8(ascii: ":") else { throw failure(index, "expected ':' after object key") }
@@ -133,7 +152,24 @@ struct JSONSyntaxScanner {
     }
 
     /// Consumes what follows an object member: `,` (returns false) or `}` (returns true).
+    @inline(__always)
     mutating func consumeMemberEnd() throws(BodyScanError) -> Bool {
+        if index + 1 < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ","), !Self.mayBeWhitespace(bytes[index + 1]) {
+                index += 1
+                return false
+            }
+            if byte == UInt8(ascii: "}") {
+                index += 1
+                return true
+            }
+        }
+        return try self.consumeSpacedMemberEnd()
+    }
+
+    @inline(never)
+    mutating func consumeSpacedMemberEnd() throws(BodyScanError) -> Bool {
         skipWhitespace()
         guard index < end else { throw unexpectedEnd }
         switch bytes[index] {
@@ -147,6 +183,13 @@ struct JSONSyntaxScanner {
         default:
             throw failure(index, "expected ',' or '}' after object member")
         }
+    }
+
+    /// Whether `byte` may be JSON whitespace (all four are at or below a space): a cheap test that sends
+    /// the rare spaced punctuation to the full walk.
+    @inline(__always)
+    static func mayBeWhitespace(_ byte: UInt8) -> Bool {
+        byte <= 0x20
     }
 
     /// Walks a number. Returns whether it is an integer (no fraction, no exponent).

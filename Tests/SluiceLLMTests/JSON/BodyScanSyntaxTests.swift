@@ -70,6 +70,13 @@ struct BodyScanSyntaxTests {
         Invalid(bytes: Array("{\"a\":\"".utf8) + [0xED, 0xA0, 0x80] + Array("\"}".utf8), 6, "invalid UTF-8 in string"),
         Invalid(bytes: Array("{\"a\":\"".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array("\"}".utf8), 6, Self.badUTF8),
         Invalid(bytes: Array("{\"a\":\"".utf8) + [0xE2, 0x82], 6, "invalid UTF-8 in string"),
+        // Punctuation at the very end, or followed by a byte at or below a space that is no whitespace: the
+        // cases that leave the walk's compact fast path.
+        Invalid("{\"a\":", 5, "unexpected end of body"),
+        Invalid("{\"a\":1,", 7, "unexpected end of body"),
+        Invalid("{\"a\":\u{01}1}", 5, "expected a value"),
+        Invalid("{\"a\":1,\u{01}\"b\":2}", 7, "expected a string key after ','"),
+        Invalid("{\"a\":1\u{01}}", 6, "expected ',' or '}' after object member"),
         Invalid("{\"a\":1}x", 7, "unexpected data after the top-level object"),
         Invalid("{\"a\":1}{}", 7, "unexpected data after the top-level object"),
         Invalid(bytes: Array("{\"a\":1}".utf8) + [0xFF], 7, "unexpected data after the top-level object"),
@@ -109,6 +116,20 @@ struct BodyScanSyntaxTests {
             let value = String(repeating: "x", count: length) + #"\"é"#
             let text = Array(("{\"content\":\"" + value + "\",\"n\":1}").utf8)
             #expect((try? BodyScan.scan(text, fields: ["n"]))?["n"] != nil, "length \(length)")
+        }
+    }
+
+    @Test("whitespace around colons and commas reads as the compact form does")
+    func spacedPunctuation() throws {
+        let compact = #"{"a":1,"b":{"c":[1,2],"d":"x"},"e":null}"#
+        let spaced = " {\t\"a\" :\n1 ,\r\n\"b\": { \"c\" : [ 1 , 2 ] ,\"d\":\"x\" } , \"e\" : null }\n"
+        let fields: Set<String> = ["a", "b", "e"]
+        let compactScan = try BodyScan.scan(Array(compact.utf8), fields: fields)
+        let spacedScan = try BodyScan.scan(Array(spaced.utf8), fields: fields)
+        for field in fields {
+            let compactField = try #require(compactScan[field])
+            let spacedField = try #require(spacedScan[field])
+            #expect(compactField.kind == spacedField.kind, "\(field)")
         }
     }
 

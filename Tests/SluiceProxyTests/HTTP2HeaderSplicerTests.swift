@@ -179,9 +179,10 @@ struct HTTP2HeaderSplicerTests {
         return HTTPResponseHead(version: .http1_1, status: status, headers: headers)
     }
 
-    private static let expectedFields = [
-        ("content-type", "application/json"), ("openai-processing-ms", "412"),
-        ("x-ratelimit-remaining-requests", "9999"), ("x-request-id", "req_0123456789abcdef"),
+    /// The fields of ``providerHead(_:extra:)`` an answer carries, as `name: value` lines.
+    private static let expectedLines = [
+        "content-type: application/json", "openai-processing-ms: 412",
+        "x-ratelimit-remaining-requests: 9999", "x-request-id: req_0123456789abcdef",
     ]
 
     private static func contains(_ bytes: [UInt8], _ text: String) -> Bool {
@@ -202,7 +203,7 @@ struct HTTP2HeaderSplicerTests {
             let id = HTTP2StreamID(1 + 2 * index)
             let block = try pair.answer(Self.providerHead(status), on: id)
             #expect(block.first(name: ":status") == String(status.code))
-            #expect(Self.fields(block).dropFirst() == ArraySlice(Self.expectedFields.map { "\($0.0): \($0.1)" }))
+            #expect(Self.fields(block).dropFirst() == ArraySlice(Self.expectedLines))
         }
         // Spliced, not encoded by NIO: every field is a plain literal on the wire, after `:status`.
         for block in pair.sentBlocks() {
@@ -223,7 +224,7 @@ struct HTTP2HeaderSplicerTests {
         let sent = try #require(pair.sentBlocks().first)
         #expect(sent.first == 0x20)
         #expect(Self.contains(sent, "\u{14}openai-processing-ms"))
-        #expect(Self.fields(block).dropFirst() == ArraySlice(Self.expectedFields.map { "\($0.0): \($0.1)" }))
+        #expect(Self.fields(block).dropFirst() == ArraySlice(Self.expectedLines))
         _ = try pair.client.finish()
         _ = try pair.server.finish()
     }
@@ -235,7 +236,7 @@ struct HTTP2HeaderSplicerTests {
         let head = Self.providerHead(.ok, extra: [("content-length", "5")])
         let block = try pair.answer(head, on: HTTP2StreamID(1))
         #expect(block.first(name: "content-length") == "5")
-        #expect(Self.fields(block).dropFirst(2) == ArraySlice(Self.expectedFields.map { "\($0.0): \($0.1)" }))
+        #expect(Self.fields(block).dropFirst(2) == ArraySlice(Self.expectedLines))
         let last = pair.collector.frames.last { $0.streamID == HTTP2StreamID(1) }
         guard case .rstStream(.internalError) = last?.payload else {
             Issue.record("the answer was not reset: \(String(describing: last))")
@@ -264,7 +265,7 @@ struct HTTP2HeaderSplicerTests {
         #expect(!Self.contains(try #require(pair.sentBlocks().first), "openai-processing-ms"))  // Huffman-coded
         // And the next answer on the connection is spliced again.
         let next = try pair.answer(Self.providerHead(.ok), on: HTTP2StreamID(3))
-        #expect(Self.fields(next).dropFirst() == ArraySlice(Self.expectedFields.map { "\($0.0): \($0.1)" }))
+        #expect(Self.fields(next).dropFirst() == ArraySlice(Self.expectedLines))
         _ = try pair.client.finish()
         _ = try pair.server.finish()
     }

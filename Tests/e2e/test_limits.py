@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import socket
 import time
 import urllib.request
 
@@ -91,12 +92,9 @@ def test_usage_chunk_only_when_asked(start_sluice):
     assert asked[-1].choices == [] and asked[-1].usage.total_tokens > 0
 
 
-
 def test_max_concurrent_is_free_again_for_a_pipelined_request(start_sluice):
     """An answer's concurrency slot is given back with its last byte: the request pipelined behind it on
     the same connection (served in the same loop turn) is admitted, not refused."""
-    import socket
-
     sluice = start_sluice(limits_policy("      max_concurrent: 1"))
     body = json.dumps({"model": "demo-chat", "messages": [{"role": "user", "content": "hello"}]}).encode()
     one = (

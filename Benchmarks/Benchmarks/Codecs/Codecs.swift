@@ -75,7 +75,9 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("hold stream: find the first content of a whole recorded stream", configuration: configuration) { benchmark in
+    Benchmark(
+        "hold stream: find the first content of a whole recorded stream", configuration: configuration
+    ) { benchmark in
         for _ in benchmark.scaledIterations {
             var detector = FirstContentDetector()
             blackHole(stream.response.withUnsafeBytes { detector.feed($0) })

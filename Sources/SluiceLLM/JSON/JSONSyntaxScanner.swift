@@ -154,16 +154,13 @@ struct JSONSyntaxScanner {
     /// Consumes what follows an object member: `,` (returns false) or `}` (returns true).
     @inline(__always)
     mutating func consumeMemberEnd() throws(BodyScanError) -> Bool {
-        if index + 1 < end {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: ","), !Self.mayBeWhitespace(bytes[index + 1]) {
-                index += 1
-                return false
-            }
-            if byte == UInt8(ascii: "}") {
-                index += 1
-                return true
-            }
+        if index < end, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return true
+        }
+        if index + 1 < end, bytes[index] == UInt8(ascii: ","), !Self.mayBeWhitespace(bytes[index + 1]) {
+            index += 1
+            return false
         }
         return try self.consumeSpacedMemberEnd()
     }

@@ -66,6 +66,25 @@ struct HTTP2HeaderSplicerTests {
         #expect(whole.map(\.indexable) == [.indexable] + Array(repeating: .nonIndexable, count: carried.count + 1))
     }
 
+    @Test("fields: a head whose connection field names nothing carried is written in one pass, lengths of every size")
+    func writesFieldsInOnePass() throws {
+        let longName = "X-" + String(repeating: "n", count: 200)
+        let longValue = String(repeating: "v", count: 20_000)
+        let headers = HTTPHeaders([
+            ("Connection", "close"), ("X-Mixed-Case", "1"), (longName, "2"), ("x-big", longValue),
+            ("content-length", "7"), ("Content-Length", "8"), ("x-edge", String(repeating: "e", count: 127)),
+        ])
+        var block = ByteBuffer()
+        #expect(HTTP2ResponseBlock.writeFields(headers, to: &block) == "7")
+        var decoder = HPACKDecoder(
+            allocator: ByteBufferAllocator(), maxDynamicTableSize: 4096,
+            maxHeaderListSize: 1 << 20)
+        let decoded = try decoder.decodeHeaders(from: &block)
+        #expect(decoded.map(\.name) == ["x-mixed-case", longName.lowercased(), "x-big", "x-edge"])
+        #expect(decoded.map(\.value) == ["1", "2", longValue, String(repeating: "e", count: 127)])
+        #expect(block.readableBytes == 0)
+    }
+
     /// A HEADERS frame for stream 1 whose block is `block`, with END_HEADERS and the given other flags.
     private static func headersFrame(block: [UInt8], flags: UInt8 = 0x4, type: UInt8 = 0x1) -> ByteBuffer {
         var frame = ByteBuffer()
@@ -80,10 +99,25 @@ struct HTTP2HeaderSplicerTests {
 
     @Test("a splice appends the fields to the block and raises the frame's length; flags and stream stay")
     func splices() throws {
-        var frame = Self.headersFrame(block: [0x88], flags: 0x5)
+        let frame = Self.headersFrame(block: [0x88], flags: 0x5)
         var fields = ByteBuffer(bytes: [0x00, 0x01, 0x61, 0x01, 0x62])
-        let spliced = try #require(HTTP2HeaderSplicer.splice(&fields, into: &frame, stream: HTTP2StreamID(1)))
+        let spliced = try #require(HTTP2HeaderSplicer.splice(&fields, into: frame, stream: HTTP2StreamID(1)))
         #expect(Self.hex(spliced) == "00 00 06 01 05 00 00 00 01 88 00 01 61 01 62")
+    }
+
+    @Test("fields written after the splicer's headroom take NIO's frame in front of them: the same bytes, one buffer")
+    func splicesIntoHeadroom() throws {
+        // NIO's part of a block at its largest: a dynamic table size update and a status it indexes.
+        let frame = Self.headersFrame(block: [0x3F, 0xE1, 0x1F, 0x48, 0x03, 0x34, 0x32, 0x39], flags: 0x5)
+        var fields = HTTP2HeaderSplicer.fieldsBuffer(allocator: ByteBufferAllocator(), capacity: 16)
+        fields.writeBytes([0x00, 0x01, 0x61, 0x01, 0x62])
+        let capacity = fields.capacity
+        let spliced = try #require(HTTP2HeaderSplicer.splice(&fields, into: frame, stream: HTTP2StreamID(1)))
+        #expect(Self.hex(spliced) == "00 00 0d 01 05 00 00 00 01 3f e1 1f 48 03 34 32 39 00 01 61 01 62")
+        // The fields' own buffer, its reader index moved back over the frame: NIO's frame was not copied
+        // to grow behind it.
+        #expect(spliced.readerIndex == HTTP2HeaderSplicer.headroom - frame.readableBytes)
+        #expect(spliced.capacity == capacity)
     }
 
     @Test("no splice into a frame that is not a whole HEADERS frame with END_HEADERS of its stream, or past 16 KiB")
@@ -95,16 +129,16 @@ struct HTTP2HeaderSplicerTests {
             Self.headersFrame(block: [0x88]).getSlice(at: 0, length: 9)!,  // the block is missing
             ByteBuffer(bytes: [0x00, 0x00]),
         ]
-        for var frame in frames {
+        for frame in frames {
             var copy = fields
-            #expect(HTTP2HeaderSplicer.splice(&copy, into: &frame, stream: HTTP2StreamID(1)) == nil)
+            #expect(HTTP2HeaderSplicer.splice(&copy, into: frame, stream: HTTP2StreamID(1)) == nil)
         }
-        var frame = Self.headersFrame(block: [0x88])
+        let frame = Self.headersFrame(block: [0x88])
         var big = ByteBuffer(repeating: 0, count: HTTP2HeaderSplicer.maxBlock)
-        #expect(HTTP2HeaderSplicer.splice(&big, into: &frame, stream: HTTP2StreamID(1)) == nil)
+        #expect(HTTP2HeaderSplicer.splice(&big, into: frame, stream: HTTP2StreamID(1)) == nil)
         // Another stream's HEADERS frame.
         var other = fields
-        #expect(HTTP2HeaderSplicer.splice(&other, into: &frame, stream: HTTP2StreamID(3)) == nil)
+        #expect(HTTP2HeaderSplicer.splice(&other, into: frame, stream: HTTP2StreamID(3)) == nil)
     }
 
     @Test("announced fields meeting a write that is no HEADERS frame: the write fails and the connection closes")

@@ -482,8 +482,8 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
 
     // MARK: Responding
 
-    func responseHead(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponseHead {
-        var headers = headers
+    /// `headers` is taken, not copied: the provider's relayed fields get Sluice's own added in place.
+    func responseHead(status: HTTPResponseStatus, headers: consuming HTTPHeaders = HTTPHeaders()) -> HTTPResponseHead {
         if let exchange = self.exchange {
             headers.add(name: "x-request-id", value: exchange.requestID)
             if let provider = exchange.providerName { headers.add(name: "x-sluice-provider", value: provider) }

@@ -226,10 +226,13 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     /// frame leaves NIO's handler (``HTTP2HeaderSplicer``), unless they are too many for one frame.
     func writeHead(_ head: HTTPResponseHead, of stream: HTTP2AppStream) {
         if self.splicer != nil, let context = self.context {
-            var fields = context.channel.allocator.buffer(capacity: Self.fieldsCapacity)
+            let allocator = context.channel.allocator
+            var fields = HTTP2HeaderSplicer.fieldsBuffer(allocator: allocator, capacity: Self.fieldsCapacity)
             let contentLength = HTTP2ResponseBlock.writeFields(head.headers, to: &fields)
             if HTTP2HeaderSplicer.fits(fields) {
-                stream.headFields = fields
+                // Handed over, not copied: NIO writes the frame within this call, and the splicer places it in
+                // this buffer, which must not be shared then.
+                stream.headFields = consume fields
                 let nioPart = HTTP2ResponseBlock.nioPart(status: head.status, contentLength: contentLength)
                 self.writeHeaders(nioPart, of: stream)
                 return

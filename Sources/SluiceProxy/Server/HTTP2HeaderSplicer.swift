@@ -30,6 +30,19 @@ final class HTTP2HeaderSplicer: ChannelOutboundHandler, RemovableChannelHandler 
     /// updates (at most 6 each), with room to spare.
     static let nioPart = 64
 
+    /// Room kept in front of an answer's encoded fields (``fieldsBuffer(allocator:capacity:)``) for the frame NIO
+    /// writes, its 9-byte header and its part of the block, which the splice places there: the frame goes out
+    /// as one buffer without NIO's frame being copied to make room behind it.
+    static let headroom = 9 + HTTP2HeaderSplicer.nioPart
+
+    /// An empty buffer for an answer's encoded fields, with ``headroom`` in front of them.
+    static func fieldsBuffer(allocator: ByteBufferAllocator, capacity: Int) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: Self.headroom + capacity)
+        buffer.moveWriterIndex(forwardBy: Self.headroom)
+        buffer.moveReaderIndex(forwardBy: Self.headroom)
+        return buffer
+    }
+
     /// Whether `fields` may be spliced into one HEADERS frame.
     static func fits(_ fields: ByteBuffer) -> Bool {
         fields.readableBytes <= Self.maxBlock - Self.nioPart
@@ -43,13 +56,14 @@ final class HTTP2HeaderSplicer: ChannelOutboundHandler, RemovableChannelHandler 
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard var (fields, stream) = self.next else {
+        guard case .some((var fields, let stream)) = self.next else {
             context.write(data, promise: promise)
             return
         }
+        // Let go here, so that the fields' buffer is not shared when the frame is placed in it.
         self.next = nil
-        guard case .byteBuffer(var frame) = self.unwrapOutboundIn(data),
-            let spliced = Self.splice(&fields, into: &frame, stream: stream)
+        guard case .byteBuffer(let frame) = self.unwrapOutboundIn(data),
+            let spliced = Self.splice(&fields, into: frame, stream: stream)
         else {
             // Not a frame NIO writes for HEADERS: the fields cannot be placed, and the stream is broken.
             promise?.fail(HTTP2HeaderSpliceError())
@@ -62,8 +76,9 @@ final class HTTP2HeaderSplicer: ChannelOutboundHandler, RemovableChannelHandler 
 
     /// `frame` (a whole HEADERS frame: its 9-byte header, then the block) with `fields` appended to its block
     /// and its length raised to match; nil if `frame` is not a HEADERS frame of `stream` with END_HEADERS
-    /// set. Pure.
-    static func splice(_ fields: inout ByteBuffer, into frame: inout ByteBuffer, stream: HTTP2StreamID) -> ByteBuffer? {
+    /// set. The frame is copied into the room in front of `fields` when there is enough (the usual case, from
+    /// ``fieldsBuffer(allocator:capacity:)``), else the fields behind a copy of the frame. Pure.
+    static func splice(_ fields: inout ByteBuffer, into frame: ByteBuffer, stream: HTTP2StreamID) -> ByteBuffer? {
         let start = frame.readerIndex
         guard frame.readableBytes >= 9,
             let high = frame.getInteger(at: start, as: UInt8.self),
@@ -76,10 +91,23 @@ final class HTTP2HeaderSplicer: ChannelOutboundHandler, RemovableChannelHandler 
         guard length == frame.readableBytes - 9 else { return nil }
         let newLength = length + fields.readableBytes
         guard newLength <= Self.maxBlock else { return nil }
-        frame.writeBuffer(&fields)
-        frame.setInteger(UInt8(newLength >> 16), at: start)
-        frame.setInteger(UInt16(newLength & 0xFFFF), at: start + 1)
-        return frame
+        if fields.readerIndex >= frame.readableBytes {
+            let front = fields.readerIndex - frame.readableBytes
+            fields.setBuffer(frame, at: front)
+            fields.moveReaderIndex(to: front)
+            Self.setLength(newLength, of: &fields)
+            return fields
+        }
+        var spliced = frame
+        spliced.writeBuffer(&fields)
+        Self.setLength(newLength, of: &spliced)
+        return spliced
+    }
+
+    /// Sets the 24-bit length of the frame that starts at `frame`'s reader index.
+    private static func setLength(_ length: Int, of frame: inout ByteBuffer) {
+        frame.setInteger(UInt8(length >> 16), at: frame.readerIndex)
+        frame.setInteger(UInt16(length & 0xFFFF), at: frame.readerIndex + 1)
     }
 }
 

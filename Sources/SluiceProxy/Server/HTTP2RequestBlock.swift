@@ -171,58 +171,130 @@ enum HTTP2ResponseBlock {
     /// All but `content-length`, which is left to ``nioPart(status:contentLength:)``.
     /// - Returns: the `content-length` (the first, if the head repeats it).
     static func writeFields(_ headers: HTTPHeaders, to block: inout ByteBuffer) -> String? {
-        let named = Self.namedByConnection(headers)
+        // One pass with no list of the fields a `connection` field names: the relayed head has lost that
+        // field already (UpstreamHeaders). A head that still lists some is written again knowing them.
+        let start = block.writerIndex
+        switch Self.writeFields(headers, named: nil, to: &block) {
+        case .written(let contentLength):
+            return contentLength
+        case .namesFields:
+            block.moveWriterIndex(to: start)
+            guard case .written(let contentLength) =
+                Self.writeFields(headers, named: Self.namedByConnection(headers), to: &block)
+            else { preconditionFailure("a pass that knows the named fields always writes them") }
+            return contentLength
+        }
+    }
+
+    private enum FieldsPass {
+        case written(contentLength: String?)
+        /// A `connection` field names other fields, which must not be carried: the pass stopped.
+        case namesFields
+    }
+
+    /// One pass of ``writeFields(_:to:)``: with `named` nil, it stops at a `connection` field that names
+    /// others (anything but `keep-alive` and `close`, which name nothing carried).
+    private static func writeFields(
+        _ headers: HTTPHeaders, named: [String]?, to block: inout ByteBuffer
+    ) -> FieldsPass {
         var contentLength: String?
         for (name, value) in headers {
             var name = name
-            var isLength = false
-            let carried = name.withUTF8 { bytes in
-                let raw = UnsafeRawBufferPointer(bytes)
-                if raw.count == 14, HTTP1Syntax.equalsLowercase(raw, "content-length") {
-                    isLength = true
-                    return false
+            var value = value
+            let pass: FieldsPass? = name.withUTF8 { nameBytes in
+                let name = UnsafeRawBufferPointer(nameBytes)
+                switch name.count {
+                case 14 where HTTP1Syntax.equalsLowercase(name, "content-length"):
+                    if contentLength == nil { contentLength = value }
+                    return nil
+                case 10 where named == nil && HTTP1Syntax.equalsLowercase(name, "connection"):
+                    return Self.namesOtherFields(value) ? .namesFields : nil
+                default:
+                    guard Self.isCarried(name, named: named ?? []) else { return nil }
+                    value.withUTF8 { Self.writeField(name: name, value: UnsafeRawBufferPointer($0), to: &block) }
+                    return nil
                 }
-                guard Self.isCarried(raw, named: named) else { return false }
-                block.writeInteger(UInt8(0))
-                Self.writeInteger(raw.count, prefixBits: 7, to: &block)
-                if Self.hasUppercase(raw) {
-                    block.writeBytes(raw.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
-                } else {
-                    block.writeBytes(raw)
-                }
-                return true
             }
-            if carried {
-                Self.writeLiteral(value, to: &block)
-            } else if isLength, contentLength == nil {
-                contentLength = value
-            }
+            if let pass { return pass }
         }
-        return contentLength
+        return .written(contentLength: contentLength)
     }
 
-    /// A string literal without Huffman coding (RFC 7541 §5.2): its length as a 7-bit-prefix integer, then
-    /// its bytes.
-    private static func writeLiteral(_ string: String, to block: inout ByteBuffer) {
-        Self.writeInteger(string.utf8.count, prefixBits: 7, to: &block)
-        block.writeString(string)
+    /// Whether a `connection` field's value lists a field name (anything but `keep-alive` and `close`).
+    private static func namesOtherFields(_ value: String) -> Bool {
+        var names = false
+        HTTP1Syntax.forEachListItem(value) { item in
+            if !HTTP1Syntax.equalsLowercase(item, "keep-alive"), !HTTP1Syntax.equalsLowercase(item, "close") {
+                names = true
+            }
+        }
+        return names
+    }
+
+    /// One literal field, not indexed, new name (RFC 7541 §6.2.2), the name lowercased, neither string
+    /// Huffman-coded: written straight into the block's storage.
+    private static func writeField(
+        name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, to block: inout ByteBuffer
+    ) {
+        let size = 1 + Self.integerSize(name.count) + name.count + Self.integerSize(value.count) + value.count
+        block.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+            out[0] = 0x00
+            var at = 1 + Self.putInteger(name.count, prefixBits: 7, into: out, at: 1)
+            for index in 0..<name.count {
+                let byte = name[index]
+                out[at + index] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+            }
+            at += name.count
+            at += Self.putInteger(value.count, prefixBits: 7, into: out, at: at)
+            if value.count > 0 {
+                (out.baseAddress! + at).copyMemory(from: value.baseAddress!, byteCount: value.count)
+            }
+            return at + value.count
+        }
     }
 
     /// RFC 7541 §5.1: an integer in the low `prefixBits` of one byte (the high bits zero), continued in
     /// 7-bit groups when it does not fit.
     static func writeInteger(_ value: Int, prefixBits: Int, to block: inout ByteBuffer) {
-        let limit = (1 << prefixBits) - 1
-        guard value >= limit else {
-            block.writeInteger(UInt8(value))
-            return
+        block.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.integerSize(value, prefixBits: prefixBits)) {
+            Self.putInteger(value, prefixBits: prefixBits, into: $0, at: 0)
         }
-        block.writeInteger(UInt8(limit))
-        var rest = value - limit
-        while rest >= 128 {
-            block.writeInteger(UInt8(rest & 0x7F | 0x80))
+    }
+
+    /// The bytes ``writeInteger(_:prefixBits:to:)`` takes for `value`.
+    @inline(__always)
+    private static func integerSize(_ value: Int, prefixBits: Int = 7) -> Int {
+        let limit = (1 << prefixBits) - 1
+        guard value >= limit else { return 1 }
+        var size = 2
+        var rest = (value - limit) >> 7
+        while rest > 0 {
+            size += 1
             rest >>= 7
         }
-        block.writeInteger(UInt8(rest))
+        return size
+    }
+
+    /// ``writeInteger(_:prefixBits:to:)`` into `out` at `at`, which has room for it; returns the bytes it took.
+    @inline(__always)
+    private static func putInteger(
+        _ value: Int, prefixBits: Int, into out: UnsafeMutableRawBufferPointer, at: Int
+    ) -> Int {
+        let limit = (1 << prefixBits) - 1
+        guard value >= limit else {
+            out[at] = UInt8(value)
+            return 1
+        }
+        out[at] = UInt8(limit)
+        var rest = value - limit
+        var taken = 1
+        while rest >= 128 {
+            out[at + taken] = UInt8(rest & 0x7F | 0x80)
+            rest >>= 7
+            taken += 1
+        }
+        out[at + taken] = UInt8(rest)
+        return taken + 1
     }
 
     /// Each field of `headers` that HTTP/2 carries, its name lowercased.

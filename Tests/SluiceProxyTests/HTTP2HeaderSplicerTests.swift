@@ -109,7 +109,7 @@ struct HTTP2HeaderSplicerTests {
     func splicesIntoHeadroom() throws {
         // NIO's part of a block at its largest: a dynamic table size update and a status it indexes.
         let frame = Self.headersFrame(block: [0x3F, 0xE1, 0x1F, 0x48, 0x03, 0x34, 0x32, 0x39], flags: 0x5)
-        var fields = HTTP2HeaderSplicer.fieldsBuffer(allocator: ByteBufferAllocator(), capacity: 16)
+        var fields = HTTP2HeaderSplicer().fieldsBuffer(allocator: ByteBufferAllocator(), capacity: 16)
         fields.writeBytes([0x00, 0x01, 0x61, 0x01, 0x62])
         let capacity = fields.capacity
         let spliced = try #require(HTTP2HeaderSplicer.splice(&fields, into: frame, stream: HTTP2StreamID(1)))
@@ -118,6 +118,41 @@ struct HTTP2HeaderSplicerTests {
         // to grow behind it.
         #expect(spliced.readerIndex == HTTP2HeaderSplicer.headroom - frame.readableBytes)
         #expect(spliced.capacity == capacity)
+    }
+
+    /// Announces `fields` as stream 1's and lets NIO's HEADERS frame (`:status: 200`) through the splicer;
+    /// returns the frame as it went to the socket.
+    private static func splice(
+        _ fields: [UInt8], into buffer: ByteBuffer, by splicer: HTTP2HeaderSplicer, on channel: EmbeddedChannel
+    ) throws -> ByteBuffer {
+        var buffer = buffer
+        buffer.writeBytes(fields)
+        splicer.spliceIntoNextWrite(buffer, stream: HTTP2StreamID(1))
+        buffer = ByteBuffer()  // the splicer's is the only reference, as in HTTP2AppConnection
+        try channel.writeOutbound(IOData.byteBuffer(Self.headersFrame(block: [0x88])))
+        guard case .byteBuffer(let frame) = try #require(try channel.readOutbound(as: IOData.self)) else {
+            throw HTTP2HeaderSpliceError()
+        }
+        return frame
+    }
+
+    @Test("the next answer's fields go into the last spliced frame's storage once the socket has let go of it")
+    func reusesSplicedFrame() throws {
+        let splicer = HTTP2HeaderSplicer()
+        let channel = EmbeddedChannel(handler: splicer)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        let large = splicer.fieldsBuffer(allocator: channel.allocator, capacity: 2000)
+        let firstCapacity = try Self.splice([0x00, 0x01, 0x61, 0x01, 0x62], into: large, by: splicer, on: channel)
+            .capacity
+        // Written and let go of: a smaller head gets the same storage, emptied, its headroom kept.
+        let reused = splicer.fieldsBuffer(allocator: channel.allocator, capacity: 16)
+        #expect(reused.capacity == firstCapacity)
+        #expect(reused.readerIndex == HTTP2HeaderSplicer.headroom && reused.readableBytes == 0)
+        // Still held by its write: the next head gets storage of its own, and the frame is left as it was.
+        let held = try Self.splice([0x00, 0x01, 0x63, 0x01, 0x64], into: reused, by: splicer, on: channel)
+        let fresh = splicer.fieldsBuffer(allocator: channel.allocator, capacity: 16)
+        #expect(fresh.capacity < firstCapacity)
+        #expect(Self.hex(held) == "00 00 06 01 04 00 00 00 01 88 00 01 63 01 64")
     }
 
     @Test("no splice into a frame that is not a whole HEADERS frame with END_HEADERS of its stream, or past 16 KiB")

@@ -30,6 +30,11 @@ struct HTTP1MessageWriter {
 
     /// What is held back: the head serialised, and body bytes behind it.
     private var held: ByteBuffer?
+    /// The last message's buffer, once written: the next message is serialised into its storage when the
+    /// socket has let go of it (a keep-alive connection's next message, nearly always), instead of a new one.
+    private var spare: ByteBuffer?
+    /// A larger buffer is not kept: an idle connection should not hold a big answer's memory.
+    static let spareLimit = 8 * 1024
     private var heldPromise: EventLoopPromise<Void>?
     private(set) var isChunked = false
 
@@ -138,7 +143,7 @@ struct HTTP1MessageWriter {
         }
         // Room for the start line and a small body behind the head (a chat answer, an embedding request),
         // so that the whole message is one buffer that never grows.
-        var buffer = context.channel.allocator.buffer(capacity: size + 1024)
+        var buffer = self.takeBuffer(capacity: size + 1024, allocator: context.channel.allocator)
         startLine(&buffer)
         // The common message has a length and nothing to drop.
         let drops = (dropLength && hasLength) || (dropTransferEncoding && hasTransferEncoding)
@@ -203,7 +208,7 @@ struct HTTP1MessageWriter {
             self.writeFramed(data, context: context, promise: promise)
             return
         }
-        var buffer = self.held ?? context.channel.allocator.buffer(capacity: size + 16)
+        var buffer = self.held ?? self.takeBuffer(capacity: size + 16, allocator: context.channel.allocator)
         self.held = nil
         if self.isChunked {
             buffer.writeString(String(size, radix: 16))
@@ -223,7 +228,7 @@ struct HTTP1MessageWriter {
         _ trailers: HTTPHeaders?, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?
     ) {
         if self.isChunked {
-            var buffer = self.held ?? context.channel.allocator.buffer(capacity: 8)
+            var buffer = self.held ?? self.takeBuffer(capacity: 8, allocator: context.channel.allocator)
             self.held = nil
             buffer.writeStaticString("0\r\n")
             for (name, value) in trailers ?? [:] {
@@ -247,6 +252,17 @@ struct HTTP1MessageWriter {
         self.held = nil
         self.heldPromise = nil
         context.write(NIOAny(IOData.byteBuffer(buffer)), promise: promise)
+        // Shared with the pending write until the socket has taken it; never written to while shared.
+        if buffer.capacity <= Self.spareLimit { self.spare = buffer }
+    }
+
+    /// An empty buffer of at least `capacity`: the spare one when nothing else holds it any more, else new.
+    private mutating func takeBuffer(capacity: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
+        guard var buffer = self.spare else { return allocator.buffer(capacity: capacity) }
+        self.spare = nil
+        // Reuses the storage if the write has let go of it, and allocates a fresh one (copying nothing) if not.
+        buffer.clear(minimumCapacity: capacity)
+        return buffer
     }
 
     /// Fails the promise of what is held and can no longer be written.

@@ -225,9 +225,8 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     /// Writes the HEADERS frame of `stream`'s answer. Its fields are encoded here and spliced in as the
     /// frame leaves NIO's handler (``HTTP2HeaderSplicer``), unless they are too many for one frame.
     func writeHead(_ head: HTTPResponseHead, of stream: HTTP2AppStream) {
-        if self.splicer != nil, let context = self.context {
-            let allocator = context.channel.allocator
-            var fields = HTTP2HeaderSplicer.fieldsBuffer(allocator: allocator, capacity: Self.fieldsCapacity)
+        if let splicer = self.splicer, let context = self.context {
+            var fields = splicer.fieldsBuffer(allocator: context.channel.allocator, capacity: Self.fieldsCapacity)
             let contentLength = HTTP2ResponseBlock.writeFields(head.headers, to: &fields)
             if HTTP2HeaderSplicer.fits(fields) {
                 // Handed over, not copied: NIO writes the frame within this call, and the splicer places it in

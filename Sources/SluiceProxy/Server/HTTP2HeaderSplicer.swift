@@ -30,18 +30,33 @@ final class HTTP2HeaderSplicer: ChannelOutboundHandler, RemovableChannelHandler 
     /// updates (at most 6 each), with room to spare.
     static let nioPart = 64
 
-    /// Room kept in front of an answer's encoded fields (``fieldsBuffer(allocator:capacity:)``) for the frame NIO
-    /// writes, its 9-byte header and its part of the block, which the splice places there: the frame goes out
-    /// as one buffer without NIO's frame being copied to make room behind it.
+    /// Room kept in front of an answer's encoded fields (``fieldsBuffer(allocator:capacity:)``) for the frame
+    /// NIO writes, its 9-byte header and its part of the block, which the splice places there: the frame goes
+    /// out as one buffer without NIO's frame being copied to make room behind it.
     static let headroom = 9 + HTTP2HeaderSplicer.nioPart
 
-    /// An empty buffer for an answer's encoded fields, with ``headroom`` in front of them.
-    static func fieldsBuffer(allocator: ByteBufferAllocator, capacity: Int) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: Self.headroom + capacity)
+    /// An empty buffer for an answer's encoded fields, with ``headroom`` in front of them. It is the last
+    /// spliced frame's storage when the socket has let go of that (the connection's next answer, mostly).
+    func fieldsBuffer(allocator: ByteBufferAllocator, capacity: Int) -> ByteBuffer {
+        var buffer: ByteBuffer
+        if var spare = self.spare {
+            self.spare = nil
+            // Allocates a fresh storage (copying nothing) if the write still holds this one.
+            spare.clear(minimumCapacity: Self.headroom + capacity)
+            buffer = spare
+        } else {
+            buffer = allocator.buffer(capacity: Self.headroom + capacity)
+        }
         buffer.moveWriterIndex(forwardBy: Self.headroom)
         buffer.moveReaderIndex(forwardBy: Self.headroom)
         return buffer
     }
+
+    /// The last spliced frame, kept once written for ``fieldsBuffer(allocator:capacity:)``; never written to
+    /// while the write shares it.
+    private var spare: ByteBuffer?
+    /// A larger frame is not kept: an idle connection should not hold a big head's memory.
+    static let spareLimit = 4 * 1024
 
     /// Whether `fields` may be spliced into one HEADERS frame.
     static func fits(_ fields: ByteBuffer) -> Bool {
@@ -72,6 +87,7 @@ final class HTTP2HeaderSplicer: ChannelOutboundHandler, RemovableChannelHandler 
             return
         }
         context.write(self.wrapOutboundOut(.byteBuffer(spliced)), promise: promise)
+        if spliced.capacity <= Self.spareLimit { self.spare = spliced }
     }
 
     /// `frame` (a whole HEADERS frame: its 9-byte header, then the block) with `fields` appended to its block

@@ -61,6 +61,54 @@ struct HTTP1WriterTests {
         #expect(try Self.written(channel) == ["0\r\n\r\n"])
     }
 
+    /// One whole answer with a length, written and flushed.
+    private static func writeAnswer(_ channel: EmbeddedChannel, extra: String) throws {
+        channel.write(Self.response([("content-length", "2"), ("x-extra", extra)]), promise: nil)
+        channel.write(Self.body("{}"), promise: nil)
+        try channel.writeOutbound(HTTPServerResponsePart.end(nil))
+    }
+
+    private static func readBuffer(_ channel: EmbeddedChannel) throws -> ByteBuffer {
+        guard case .byteBuffer(let buffer) = try #require(try channel.readOutbound(as: IOData.self)) else {
+            throw BufferWasAFile()
+        }
+        return buffer
+    }
+
+    private struct BufferWasAFile: Error {}
+
+    @Test("the next message is written into the last one's storage once the socket has let go of it")
+    func reusesWrittenBuffer() throws {
+        let channel = EmbeddedChannel(handler: HTTP1ServerCodec())
+        // A large first head makes a large buffer; the second, small, would get a small one of its own.
+        try Self.writeAnswer(channel, extra: String(repeating: "x", count: 3000))
+        let firstCapacity = try Self.readBuffer(channel).capacity
+        try Self.writeAnswer(channel, extra: "y")
+        let second = try Self.readBuffer(channel)
+        #expect(second.capacity == firstCapacity)
+        #expect(String(buffer: second) == "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nx-extra: y\r\n\r\n{}")
+    }
+
+    @Test("a message still held by its write is never written over: the next one gets storage of its own")
+    func keepsHeldBuffer() throws {
+        let channel = EmbeddedChannel(handler: HTTP1ServerCodec())
+        try Self.writeAnswer(channel, extra: "first")
+        let first = try Self.readBuffer(channel)
+        try Self.writeAnswer(channel, extra: "second")
+        let second = try Self.readBuffer(channel)
+        #expect(String(buffer: first) == "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nx-extra: first\r\n\r\n{}")
+        #expect(String(buffer: second) == "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nx-extra: second\r\n\r\n{}")
+    }
+
+    @Test("a buffer above the spare limit is not kept by an idle connection")
+    func dropsLargeBuffer() throws {
+        let channel = EmbeddedChannel(handler: HTTP1ServerCodec())
+        try Self.writeAnswer(channel, extra: String(repeating: "x", count: HTTP1MessageWriter.spareLimit))
+        let firstCapacity = try Self.readBuffer(channel).capacity
+        try Self.writeAnswer(channel, extra: "y")
+        #expect(try Self.readBuffer(channel).capacity < firstCapacity)
+    }
+
     @Test("a chunk written before the flush joins the head; an empty chunk does not end the body")
     func chunksJoinTheHead() throws {
         let channel = EmbeddedChannel(handler: HTTP1ServerCodec())

@@ -22,6 +22,7 @@ final class HTTP1ClientCodec: ChannelDuplexHandler, RemovableChannelHandler {
 
     private var writer = HTTP1MessageWriter()
     private var parser: HTTP1ResponseParser
+    private var context: ChannelHandlerContext?
 
     /// `fieldStrings`: the event loop's cache of repeated header strings.
     init(fieldStrings: HTTP1FieldStrings = HTTP1FieldStrings()) {
@@ -32,10 +33,29 @@ final class HTTP1ClientCodec: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Requests
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let part = self.unwrapOutboundIn(data)
         if case .head(let head) = part { self.awaiting.append(head.method == .HEAD) }
         self.writer.write(part, context: context, promise: promise)
+    }
+
+    /// Writes a whole request, as its head, body and end written through the pipeline would be, for the
+    /// handler right after this one (``UpstreamResponseHandler``), which calls it directly: three trips
+    /// through the pipeline, each wrapping and unwrapping its part, are saved on every request. False once
+    /// the codec is out of its pipeline.
+    func writeRequest(_ head: HTTPRequestHead, body: ByteBuffer, promise: EventLoopPromise<Void>?) -> Bool {
+        guard let context = self.context else { return false }
+        self.awaiting.append(head.method == .HEAD)
+        self.writer.write(HTTPClientRequestPart.head(head), context: context, promise: nil)
+        if body.readableBytes > 0 {
+            self.writer.write(HTTPClientRequestPart.body(.byteBuffer(body)), context: context, promise: nil)
+        }
+        self.writer.write(HTTPClientRequestPart.end(nil), context: context, promise: promise)
+        return true
     }
 
     func flush(context: ChannelHandlerContext) {
@@ -49,6 +69,7 @@ final class HTTP1ClientCodec: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
         self.writer.drop(error: ChannelError.ioOnClosedChannel)
     }
 

@@ -69,8 +69,10 @@ final class Exchange {
     var heldError: HeldError?
     /// A stream's head and preamble, held until its first content (see ``StreamHold``).
     var hold: StreamHold?
-    /// The attempt's timers (total, first token), cancelled when the attempt ends.
-    var attemptTimers: [LoopTimers.Timer] = []
+    /// The attempt's clocks (``AttemptClock``), cancelled when the attempt ends; in fields of their own,
+    /// not a list made for every request.
+    var totalClock: LoopTimers.Timer?
+    var firstTokenClock: LoopTimers.Timer?
     /// Cleans an OpenAI stream for the app: the usage chunk Sluice asked for when the app did
     /// not, malformed chunks; notes `[DONE]`.
     var eventFilter: StreamEventFilter?

@@ -21,8 +21,7 @@ extension RequestHandler {
         guard let exchange = self.exchange, exchange.hold != nil, exchange.hold!.firstTokenTimer == nil,
             let call = exchange.call
         else { return }
-        exchange.hold!.firstTokenTimer = self.startAttemptTimer(
-            phase: "first_token", after: call.endpoint.firstTokenTimeout, for: call)
+        exchange.hold!.firstTokenTimer = self.startAttemptClock(.firstToken, for: call)
     }
 
     /// Adds `buffer` to the held preamble, and lets the stream go once content arrives.
@@ -62,28 +61,62 @@ extension RequestHandler {
     }
 
     /// Starts a clock on the attempt `call`: when it runs out first, the call is cut and fails
-    /// with a timeout of `phase` (before the answer: a fallback; during it: an error event).
+    /// with a timeout of its phase (before the answer: a fallback; during it: an error event).
     @discardableResult
-    func startAttemptTimer(phase: String, after amount: TimeAmount, for call: UpstreamCall) -> LoopTimers.Timer? {
+    func startAttemptClock(_ clock: AttemptClock, for call: UpstreamCall) -> LoopTimers.Timer? {
         guard let exchange = self.exchange else { return nil }
-        if phase == "total" { self.endAttemptTimers() }
+        if clock == .total { self.endAttemptTimers() }
         // Held strongly, not weakly: a weak reference gives the handler a side table, and every retain and
         // release of it after that takes the runtime's slow path. The timer is cancelled when the attempt
-        // or the handler ends (endAttemptTimers), which lets go of the handler.
-        let timer = self.loop.timers.arm(in: amount) {
-            guard let exchange = self.exchange, exchange.call === call else { return }
-            call.cancel()
-            self.upstreamFailed(.timeout(host: call.endpoint.authority, phase: phase, after: amount))
+        // or the handler ends (endAttemptTimers), which lets go of the handler; a new attempt starts only
+        // after that, so the clock that runs out is always the current attempt's. Each closure holds `self`
+        // alone, which needs no context allocated for it.
+        let amount = clock.timeout(of: call.endpoint)
+        switch clock {
+        case .total:
+            exchange.totalClock = self.loop.timers.arm(in: amount) { self.attemptClockRanOut(.total) }
+            return exchange.totalClock
+        case .firstToken:
+            exchange.firstTokenClock = self.loop.timers.arm(in: amount) { self.attemptClockRanOut(.firstToken) }
+            return exchange.firstTokenClock
         }
-        // Room for an attempt's timers (first byte, first token, total) in one allocation, not one per append.
-        if exchange.attemptTimers.capacity == 0 { exchange.attemptTimers.reserveCapacity(4) }
-        exchange.attemptTimers.append(timer)
-        return timer
+    }
+
+    private func attemptClockRanOut(_ clock: AttemptClock) {
+        guard let exchange = self.exchange, let call = exchange.call else { return }
+        call.cancel()
+        let timeout = clock.timeout(of: call.endpoint)
+        self.upstreamFailed(.timeout(host: call.endpoint.authority, phase: clock.phase, after: timeout))
     }
 
     func endAttemptTimers() {
         guard let exchange = self.exchange else { return }
-        for timer in exchange.attemptTimers { timer.cancel() }
-        exchange.attemptTimers.removeAll(keepingCapacity: true)
+        exchange.totalClock?.cancel()
+        exchange.totalClock = nil
+        exchange.firstTokenClock?.cancel()
+        exchange.firstTokenClock = nil
+    }
+}
+
+/// A clock on one attempt at a provider.
+enum AttemptClock {
+    /// From the request sent to the answer's end.
+    case total
+    /// From a stream's head to its first content, while the stream is held.
+    case firstToken
+
+    /// Its name in a timeout error and the access log.
+    var phase: String {
+        switch self {
+        case .total: "total"
+        case .firstToken: "first_token"
+        }
+    }
+
+    func timeout(of endpoint: UpstreamEndpoint) -> TimeAmount {
+        switch self {
+        case .total: endpoint.totalTimeout
+        case .firstToken: endpoint.firstTokenTimeout
+        }
     }
 }

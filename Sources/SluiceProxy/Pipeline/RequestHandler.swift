@@ -467,7 +467,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
         guard let exchange = self.exchange else { return }
         let call = UpstreamCall(endpoint: upstream, head: head, body: body, delegate: self)
         exchange.call = call
-        self.startAttemptTimer(phase: "total", after: upstream.totalTimeout, for: call)
+        self.startAttemptClock(.total, for: call)
         self.loop.pool.execute(call)
     }
 

@@ -82,9 +82,11 @@ enum UpstreamConnector {
         // re-validated; see AppServer.configureHTTP1 for why that is safe.
         // Its flushes wait for the end of the loop turn, with the app connections' (FlushCoalescer says why).
         try sync.addHandler(FlushCoalescer(batch: flushes))
-        try sync.addHandler(HTTP1ClientCodec(fieldStrings: fieldStrings))
+        let codec = HTTP1ClientCodec(fieldStrings: fieldStrings)
+        try sync.addHandler(codec)
         let handler = UpstreamResponseHandler(
             host: endpoint.key.host, timers: timers, poolIdleTimeout: endpoint.idleTimeout)
+        handler.requestWriter = codec
         try sync.addHandler(handler)
         return UpstreamConnection(channel: channel, mode: .http1(handler))
     }

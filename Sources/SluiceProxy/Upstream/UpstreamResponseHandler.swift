@@ -23,6 +23,9 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     var onUnusable: (() -> Void)?
     /// Offered a call whose request never reached the socket; true if the owner will retry it elsewhere.
     var onNotSent: ((UpstreamCall) -> Bool)?
+    /// The HTTP/1.1 codec right before this handler, which takes a whole request in one call rather than as
+    /// three parts through the pipeline; nil on an HTTP/2 stream, whose codec is NIO's.
+    var requestWriter: HTTP1ClientCodec?
 
     private let host: String
     private let timers: LoopTimers
@@ -103,10 +106,6 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.requestSent = false
         self.responseKeepAlive = true
         call.carrier = self
-        context.write(self.wrapOutboundOut(.head(call.head)), promise: nil)
-        if call.body.readableBytes > 0 {
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(call.body))), promise: nil)
-        }
         let promise = context.eventLoop.makePromise(of: Void.self)
         promise.futureResult.assumeIsolated().whenComplete { result in
             guard self.call === call else { return }
@@ -121,11 +120,17 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
                 self.context?.close(promise: nil)
             }
         }
-        context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: promise)
-        let timeout = call.endpoint.firstByteTimeout
-        self.firstByteTimer = self.timers.arm(in: timeout) {
-            self.timedOut(phase: "first_byte", after: timeout)
+        if let codec = self.requestWriter, codec.writeRequest(call.head, body: call.body, promise: promise) {
+            context.flush()
+        } else {
+            context.write(self.wrapOutboundOut(.head(call.head)), promise: nil)
+            if call.body.readableBytes > 0 {
+                context.write(self.wrapOutboundOut(.body(.byteBuffer(call.body))), promise: nil)
+            }
+            context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: promise)
         }
+        // A closure of `self` alone needs no context of its own: nothing is allocated for it.
+        self.firstByteTimer = self.timers.arm(in: call.endpoint.firstByteTimeout) { self.firstByteTimedOut() }
     }
 
     /// A request that never reached the socket may go to another connection; anything else fails.
@@ -234,6 +239,11 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
                 self.scheduleIdleCheck(in: idle - quiet)
             }
         }
+    }
+
+    private func firstByteTimedOut() {
+        guard let call = self.call else { return }
+        self.timedOut(phase: "first_byte", after: call.endpoint.firstByteTimeout)
     }
 
     private func timedOut(phase: String, after: TimeAmount) {

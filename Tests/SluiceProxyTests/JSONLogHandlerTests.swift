@@ -110,16 +110,17 @@ struct JSONLogHandlerTests {
             model: "gpt-4o", provider: "openai", status: 200, latencyMicroseconds: 1250, stream: false)
         record.promptTokens = 12
         record.note = "said \"hi\""
-        logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(JSONLogFieldsValue(record))])
+        let fields = JSONLogFieldsValue.wrapping(record)
+        logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(fields)])
         let line = pipe.readAvailable()
         #expect(line.contains(#""msg":"access","request_id":"req_1","method":"POST""#))
         #expect(line.contains(#""status":200,"latency_ms":1.250,"stream":false,"prompt_tokens":12,"note":"said \"hi\"""#))
         #expect(!line.contains("completion_tokens"))
         #expect(!line.contains(JSONLogHandler.fieldsKey))
-        let text = JSONLogFieldsValue(record).description
+        let text = JSONLogFieldsValue.wrapping(record).description
         #expect(text.hasPrefix(#"{"request_id":"req_1","#))
         #expect(text.hasSuffix(#""note":"said \"hi\""}"#))
         record.latencyMicroseconds = 12_003_045
-        #expect(JSONLogFieldsValue(record).description.contains(#""latency_ms":12003.045,"#))
+        #expect(JSONLogFieldsValue.wrapping(record).description.contains(#""latency_ms":12003.045,"#))
     }
 }

@@ -73,6 +73,8 @@ final class Exchange {
     /// not a list made for every request.
     var totalClock: LoopTimers.Timer?
     var firstTokenClock: LoopTimers.Timer?
+    /// Ended, and waiting for the turn's flushes to be counted and logged (``flushed()``).
+    var settled: Settled?
     /// Cleans an OpenAI stream for the app: the usage chunk Sluice asked for when the app did
     /// not, malformed chunks; notes `[DONE]`.
     var eventFilter: StreamEventFilter?
@@ -156,5 +158,28 @@ final class Restoration {
 
     init(_ mode: Mode) {
         self.mode = mode
+    }
+}
+
+// MARK: - Accounting after the flush
+
+extension Exchange: FlushFollower {
+    /// How an ended exchange is counted and logged once its answer has been handed to the socket.
+    struct Settled {
+        /// The handler that counts and logs it; held only until then.
+        let accountant: RequestHandler
+        let status: Int
+        let note: String?
+        let elapsed: TimeAmount
+        let usage: Usage?
+        let cost: NanoUSD
+    }
+
+    func flushed() {
+        guard let settled = self.settled else { return }
+        self.settled = nil
+        settled.accountant.account(
+            self, status: settled.status, note: settled.note, elapsed: settled.elapsed, usage: settled.usage,
+            cost: settled.cost)
     }
 }

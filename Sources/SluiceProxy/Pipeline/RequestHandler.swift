@@ -590,13 +590,13 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
         let cost = self.settleLimits(of: exchange, usage: usage)
         // The answer's end is written: counting and logging wait until it has been handed to the socket, so
         // the app does not wait for the access line to be built.
-        self.loop.flushes.afterFlush {
-            self.account(exchange, status: status, note: note, elapsed: elapsed, usage: usage, cost: cost)
-        }
+        exchange.settled = Exchange.Settled(
+            accountant: self, status: status, note: note, elapsed: elapsed, usage: usage, cost: cost)
+        self.loop.flushes.afterFlush(exchange)
     }
 
     /// Counts the exchange in the metrics and writes its access line.
-    private func account(
+    func account(
         _ exchange: Exchange, status: Int, note: String?, elapsed: TimeAmount, usage: Usage?, cost: NanoUSD
     ) {
         let model = exchange.model ?? "-"
@@ -630,7 +630,8 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
             malformedChunksDropped: exchange.eventFilter.flatMap { $0.malformed > 0 ? $0.malformed : nil },
             note: note ?? exchange.note
         )
-        self.gateway.logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(JSONLogFieldsValue(record))])
+        let fields = JSONLogFieldsValue.wrapping(record)
+        self.gateway.logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(fields)])
     }
 }
 

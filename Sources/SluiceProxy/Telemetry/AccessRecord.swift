@@ -12,22 +12,42 @@ public protocol JSONLogFields: Sendable {
     func appendJSONFields(to line: inout [UInt8])
 }
 
-/// The metadata value carrying ``JSONLogFields``: a final class, so the handler recognises it with a
-/// class check rather than a protocol-conformance lookup.
-public final class JSONLogFieldsValue: CustomStringConvertible, Sendable {
-    public let fields: any JSONLogFields
+/// The metadata value carrying ``JSONLogFields``: a class, so the handler recognises it with a class check
+/// rather than a protocol-conformance lookup, and made by ``wrapping(_:)`` as a generic subclass that holds
+/// the fields inline: one allocation per line, not a second for an existential box.
+public class JSONLogFieldsValue: CustomStringConvertible, @unchecked Sendable {
+    /// `fields` as a metadata value.
+    public static func wrapping(_ fields: some JSONLogFields) -> JSONLogFieldsValue {
+        Wrapped(fields)
+    }
 
-    public init(_ fields: some JSONLogFields) {
-        self.fields = fields
+    fileprivate init() {}
+
+    /// Appends each field as `,"key":value`.
+    public func appendJSONFields(to line: inout [UInt8]) {
+        preconditionFailure("made only by wrapping(_:), whose subclass writes its fields")
     }
 
     /// The fields as one JSON object.
     public var description: String {
         var line: [UInt8] = []
-        self.fields.appendJSONFields(to: &line)
+        self.appendJSONFields(to: &line)
         if !line.isEmpty { line[0] = UInt8(ascii: "{") } else { line.append(UInt8(ascii: "{")) }
         line.append(UInt8(ascii: "}"))
         return String(decoding: line, as: UTF8.self)
+    }
+
+    /// Immutable once made (its fields are `Sendable` and never changed), hence `@unchecked Sendable`.
+    private final class Wrapped<Fields: JSONLogFields>: JSONLogFieldsValue, @unchecked Sendable {
+        let fields: Fields
+
+        init(_ fields: Fields) {
+            self.fields = fields
+        }
+
+        override func appendJSONFields(to line: inout [UInt8]) {
+            self.fields.appendJSONFields(to: &line)
+        }
     }
 }
 

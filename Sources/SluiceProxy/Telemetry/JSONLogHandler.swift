@@ -72,7 +72,7 @@ public struct JSONLogHandler: LogHandler {
             if key == Self.fieldsKey, case .stringConvertible(let convertible) = value,
                 let carrier = convertible as? JSONLogFieldsValue
             {
-                carrier.fields.appendJSONFields(to: &line)
+                carrier.appendJSONFields(to: &line)
                 continue
             }
             line.append(UInt8(ascii: ","))

@@ -43,6 +43,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var responseKeepAlive = true
     private var firstByteTimer: LoopTimers.Timer?
     private var idleCheck: LoopTimers.Timer?
+    /// When the last read of the answer in progress ended: the idle check measures the quiet from there.
     private var lastReadAt = NIODeadline.now()
     /// A head arrived in this read turn: the idle check is armed at its end if the answer goes on.
     private var awaitsIdleCheck = false
@@ -157,13 +158,11 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             self.firstByteTimer?.cancel()
             self.firstByteTimer = nil
             self.responseKeepAlive = HTTP1Syntax.isKeepAlive(head.headers, version: head.version)
-            self.lastReadAt = .now()
             // The idle check is armed when this read turn ends with the answer still open: most answers
             // end in the read that brought their head, and need no timer at all.
             self.awaitsIdleCheck = true
             call.deliverHead(head)
         case .body(let buffer):
-            self.lastReadAt = .now()
             call.deliverBody(buffer)
         case .end:
             self.cancelTimers()
@@ -176,6 +175,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        // Once per read rather than per part read, and not at all for an answer that ended in it (most).
+        if self.call != nil { self.lastReadAt = .now() }
         if self.awaitsIdleCheck {
             self.awaitsIdleCheck = false
             if let call = self.call, self.idleCheck == nil {

@@ -100,53 +100,73 @@ public final class GatewayMetrics: Sendable {
     }
 }
 
-/// Per-event-loop cache of metric handles, so the request path pays a dictionary lookup on its own loop
-/// instead of the registry's lock for every request.
+/// Per-event-loop cache of metric handles, so the request path pays no lookup in the registry (and its
+/// lock) for every request: one dictionary lookup per model and provider, and none while requests keep
+/// going to the model and provider of the one before (compared as strings, which the same string's
+/// storage answers at once).
 final class LoopMetrics {
+    /// The handles of one model at one provider.
+    private final class ModelHandles {
+        let model: String
+        let provider: String
+        let latency: CoreMetrics.Timer
+        /// Made at the first answer with usage.
+        var tokens: (prompt: CoreMetrics.Counter, completion: CoreMetrics.Counter)?
+        /// By status; a handful at most, searched in order.
+        var requests: [(status: Int, counter: CoreMetrics.Counter)] = []
+
+        init(model: String, provider: String, metrics: GatewayMetrics) {
+            self.model = model
+            self.provider = provider
+            self.latency = metrics.latencyTimer(model: model, provider: provider)
+        }
+    }
+
     private struct Key: Hashable {
         var model: String
         var provider: String
-        var status: Int
     }
+
     private let metrics: GatewayMetrics
-    private var requestCounters: [Key: CoreMetrics.Counter] = [:]
-    private var timers: [Key: CoreMetrics.Timer] = [:]
-    private var tokenCounters: [Key: (prompt: CoreMetrics.Counter, completion: CoreMetrics.Counter)] = [:]
+    private var handles: [Key: ModelHandles] = [:]
+    private var last: ModelHandles?
 
     init(metrics: GatewayMetrics) {
         self.metrics = metrics
     }
 
-    func record(model: String, provider: String, status: Int, latencyNanoseconds: Int64, promptTokens: Int?, completionTokens: Int?) {
-        let key = Key(model: model, provider: provider, status: status)
-        if let counter = self.requestCounters[key] {
-            counter.increment()
+    func record(
+        model: String, provider: String, status: Int, latencyNanoseconds: Int64, promptTokens: Int?,
+        completionTokens: Int?
+    ) {
+        let handles = self.handles(model: model, provider: provider)
+        if let index = handles.requests.firstIndex(where: { $0.status == status }) {
+            handles.requests[index].counter.increment()
         } else {
             let counter = self.metrics.requestCounter(model: model, provider: provider, status: status)
-            self.requestCounters[key] = counter
+            handles.requests.append((status, counter))
             counter.increment()
         }
-        let modelKey = Key(model: model, provider: provider, status: 0)
-        if let timer = self.timers[modelKey] {
-            timer.recordNanoseconds(latencyNanoseconds)
-        } else {
-            let timer = self.metrics.latencyTimer(model: model, provider: provider)
-            self.timers[modelKey] = timer
-            timer.recordNanoseconds(latencyNanoseconds)
-        }
+        handles.latency.recordNanoseconds(latencyNanoseconds)
         if promptTokens != nil || completionTokens != nil {
-            let counters: (prompt: CoreMetrics.Counter, completion: CoreMetrics.Counter)
-            if let cached = self.tokenCounters[modelKey] {
-                counters = cached
-            } else {
-                counters = (
+            let counters =
+                handles.tokens
+                ?? (
                     self.metrics.tokenCounter(model: model, provider: provider, kind: "prompt"),
                     self.metrics.tokenCounter(model: model, provider: provider, kind: "completion")
                 )
-                self.tokenCounters[modelKey] = counters
-            }
+            handles.tokens = counters
             if let promptTokens { counters.prompt.increment(by: promptTokens) }
             if let completionTokens { counters.completion.increment(by: completionTokens) }
         }
+    }
+
+    private func handles(model: String, provider: String) -> ModelHandles {
+        if let last = self.last, last.model == model, last.provider == provider { return last }
+        let key = Key(model: model, provider: provider)
+        let handles = self.handles[key] ?? ModelHandles(model: model, provider: provider, metrics: self.metrics)
+        self.handles[key] = handles
+        self.last = handles
+        return handles
     }
 }

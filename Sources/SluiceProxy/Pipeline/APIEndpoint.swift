@@ -2,7 +2,7 @@ import NIOHTTP1
 
 /// The app-facing API paths Sluice serves, recognised with or without the `/v1` prefix
 /// (SDKs differ in whether the base URL carries it).
-enum APIEndpoint: Sendable, Hashable {
+enum APIEndpoint: Sendable, Hashable, CaseIterable {
     case chatCompletions
     case completions
     case embeddings

@@ -419,7 +419,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
         let upstreamHead = HTTPRequestHead(
             version: .http1_1,
             method: .POST,
-            uri: upstream.basePath + endpoint.upstreamSuffix,
+            uri: upstream.target(for: endpoint),
             headers: headers
         )
         self.send(upstreamHead, body: body, to: upstream)

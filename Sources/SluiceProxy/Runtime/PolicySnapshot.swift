@@ -159,7 +159,7 @@ struct ProviderRuntime: Sendable {
 struct UpstreamEndpoint: Sendable {
     var key: UpstreamKey
     var providerName: String
-    var basePath: String
+    let basePath: String
     /// The `host` header value.
     var authority: String
     var tlsContext: NIOSSLContext?
@@ -169,11 +169,14 @@ struct UpstreamEndpoint: Sendable {
     var firstTokenTimeout: TimeAmount
     var totalTimeout: TimeAmount
     var maxConnections: Int
+    /// The request target of each endpoint, made once rather than joined for every request.
+    private var targets: [String]
 
     init(providerName: String, url: UpstreamURL, config: ProviderConfig) throws(PolicyCompileError) {
         self.providerName = providerName
         self.key = UpstreamKey(host: url.host, port: url.port, tls: url.isTLS, caFile: config.tls.caFile)
         self.basePath = url.basePath
+        self.targets = APIEndpoint.allCases.map { url.basePath + $0.upstreamSuffix }
         let defaultPort = url.isTLS ? 443 : 80
         let hostPart = url.host.contains(":") ? "[\(url.host)]" : url.host
         self.authority = url.port == defaultPort ? hostPart : "\(hostPart):\(url.port)"
@@ -218,5 +221,12 @@ extension TimeAmount {
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+extension UpstreamEndpoint {
+    /// `basePath` and the endpoint's path: the request target of a call to `endpoint`.
+    func target(for endpoint: APIEndpoint) -> String {
+        self.targets[APIEndpoint.allCases.firstIndex(of: endpoint)!]
     }
 }

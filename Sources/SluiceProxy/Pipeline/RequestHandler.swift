@@ -45,8 +45,10 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
     let allocator = ByteBufferAllocator()
     /// The request being answered; nil between requests.
     var exchange: Exchange?
-    /// HTTP/1.1 request parts that arrived while an answer was still being written.
-    private var pipelined = CircularBuffer<HTTPServerRequestPart>()
+    /// HTTP/1.1 request parts that arrived while an answer was still being written. An array, which
+    /// allocates nothing until a part is queued: a `CircularBuffer` allocates room for sixteen as it is made,
+    /// once per HTTP/2 stream, where requests are never pipelined.
+    private var pipelined: [HTTPServerRequestPart] = []
     private var readPending = false
     private var servingPipelined = false
     /// Told to shut down: the connection closes after the answer in progress.

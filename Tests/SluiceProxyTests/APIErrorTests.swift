@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SluicePolicy
 import Testing
 
 @testable import SluiceProxy
@@ -74,6 +75,18 @@ struct RequestPathUnitTests {
         #expect(APIEndpoint.match(uri: "/v1/models/") == .models)
         #expect(APIEndpoint.match(uri: "/v1/embeddings") == .embeddings)
         #expect(APIEndpoint.match(uri: "/v2/chat/completions") == nil)
+    }
+
+    @Test("an upstream endpoint's request target for each API path: its base path, then the path")
+    func upstreamTargets() throws {
+        #expect(APIEndpoint.allCases.map(\.ordinal) == Array(0..<APIEndpoint.allCases.count))
+        let url = UpstreamURL(scheme: "http", host: "127.0.0.1", port: 8000, basePath: "/openai/v1")
+        let upstream = try UpstreamEndpoint(
+            providerName: "local", url: url, config: ProviderConfig(name: "local", type: .openai, baseURL: url))
+        #expect(upstream.target(for: .chatCompletions) == "/openai/v1/chat/completions")
+        #expect(upstream.target(for: .completions) == "/openai/v1/completions")
+        #expect(upstream.target(for: .embeddings) == "/openai/v1/embeddings")
+        #expect(upstream.target(for: .models) == "/openai/v1/models")
     }
 
     @Test("the body collector refuses past the limit, from content-length or from the count")

@@ -8,6 +8,16 @@ enum APIEndpoint: Sendable, Hashable, CaseIterable {
     case embeddings
     case models
 
+    /// Its place in `allCases`, found without searching it.
+    var ordinal: Int {
+        switch self {
+        case .chatCompletions: 0
+        case .completions: 1
+        case .embeddings: 2
+        case .models: 3
+        }
+    }
+
     /// The path suffix appended to a provider's base URL.
     var upstreamSuffix: String {
         switch self {

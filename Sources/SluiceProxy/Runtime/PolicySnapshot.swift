@@ -169,8 +169,9 @@ struct UpstreamEndpoint: Sendable {
     var firstTokenTimeout: TimeAmount
     var totalTimeout: TimeAmount
     var maxConnections: Int
-    /// The request target of each endpoint, made once rather than joined for every request.
-    private var targets: [String]
+    /// The request target of each endpoint, in `APIEndpoint.allCases` order: made once rather than joined
+    /// for every request.
+    private let targets: [String]
 
     init(providerName: String, url: UpstreamURL, config: ProviderConfig) throws(PolicyCompileError) {
         self.providerName = providerName
@@ -227,6 +228,6 @@ extension TimeAmount {
 extension UpstreamEndpoint {
     /// `basePath` and the endpoint's path: the request target of a call to `endpoint`.
     func target(for endpoint: APIEndpoint) -> String {
-        self.targets[APIEndpoint.allCases.firstIndex(of: endpoint)!]
+        self.targets[endpoint.ordinal]
     }
 }

@@ -24,10 +24,41 @@ public struct FirstContentDetector: Sendable {
     /// Reads more of the stream; returns whether content has been seen so far.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard !sawContent else { return true }
+        // The usual event, one `data:` line and its blank line, is read where it lies: neither the parser's
+        // walk nor its copy of the line is needed for it.
+        var start = 0
+        if self.atLineStart, self.parser.acceptsEventsInPlace(before: bytes) {
+            while let event = Self.oneLineDataEvent(bytes, from: start) {
+                if Self.isContent(data: UnsafeRawBufferPointer(rebasing: bytes[event.data])) {
+                    sawContent = true
+                    return true
+                }
+                start = event.end
+            }
+        }
+        let rest = UnsafeRawBufferPointer(rebasing: bytes[start...])
         // Once content shows, nothing after it needs reading: the detector's work is done.
-        let contentEnd = parser.feed(bytes, untilData: Self.isContent(data:))
-        sawContent = contentEnd != nil || !self.linesStartAsFields(UnsafeRawBufferPointer(rebasing: bytes[..<(contentEnd ?? bytes.count)]))
+        let contentEnd = parser.feed(rest, untilData: Self.isContent(data:))
+        let read = UnsafeRawBufferPointer(rebasing: rest[..<(contentEnd ?? rest.count)])
+        sawContent = contentEnd != nil || !self.linesStartAsFields(read)
         return sawContent
+    }
+
+    /// The event at `start` when it is one `data:` line ended by LF and then a blank line (LF): where its
+    /// data is (after one optional space) and where the event ends. Nil for anything else, which the parser
+    /// reads: other fields, CRs, several lines, an event not whole in `bytes`.
+    static func oneLineDataEvent(
+        _ bytes: UnsafeRawBufferPointer, from start: Int
+    ) -> (data: Range<Int>, end: Int)? {
+        let prefix = "data:".utf8
+        guard bytes.count - start > prefix.count,
+            bytes[start..<start + prefix.count].elementsEqual(prefix),
+            let lineEnd = ByteSearch.firstIndex(of: 0x0A, or: 0x0D, in: bytes, from: start, to: bytes.count),
+            bytes[lineEnd] == 0x0A, lineEnd + 1 < bytes.count, bytes[lineEnd + 1] == 0x0A
+        else { return nil }
+        var dataStart = start + prefix.count
+        if dataStart < lineEnd, bytes[dataStart] == UInt8(ascii: " ") { dataStart += 1 }
+        return (dataStart..<lineEnd, lineEnd + 2)
     }
 
     /// Whether the first byte of every line starts an SSE field (`data`, `event`, `id`, `retry`) or a

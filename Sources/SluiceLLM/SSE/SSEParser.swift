@@ -34,6 +34,20 @@ public struct SSEParser: Sendable {
         !line.isEmpty || !data.isEmpty || eventType != nil || retry != nil
     }
 
+    /// Whether whole events at the start of `next` (the bytes the parser would be fed next) may be read
+    /// without it: the parser is between events, no CR waits for its LF, and `next` does not begin the
+    /// stream with a byte-order mark. A reader that takes events in place (``FirstContentDetector``) asks
+    /// this first; an event with no `id:`, `event:` or `retry:` field leaves the parser as it was.
+    public mutating func acceptsEventsInPlace(before next: UnsafeRawBufferPointer) -> Bool {
+        guard !self.afterCR, !self.hasIncompleteEvent else { return false }
+        if self.atStreamStart {
+            // Too few bytes to rule out a byte-order mark: the parser reads them.
+            guard next.count >= 3, !next.starts(with: [0xEF, 0xBB, 0xBF]) else { return false }
+            self.atStreamStart = false
+        }
+        return true
+    }
+
     /// Parses the next bytes of the stream and returns the events they complete.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [SSEEvent] {
         var events: [SSEEvent] = []

@@ -85,3 +85,42 @@ extension FirstContentDetectorTests {
         #expect(seen.firstIndex(of: true) == stream.count - "ops\n\n".count - 1)
     }
 }
+
+extension FirstContentDetectorTests {
+    @Test("recorded streams cut anywhere: content is seen in the read that completes its event, as byte by byte")
+    func recordingsCutAnywhere() {
+        for name in WireFixture.names(where: { name, fixture in name.hasPrefix("openai-chat") && fixture.isEventStream }) {
+            let stream = WireFixture.load(name).response.bytes
+            var bytewise = FirstContentDetector()
+            let seenAt = stream.indices.first { bytewise.feed([stream[$0]]) }
+            #expect(seenAt != nil, "\(name)")
+            guard let seenAt else { continue }
+            for cut in stride(from: 0, through: min(stream.count, seenAt + 64), by: 5) {
+                var detector = FirstContentDetector()
+                let seenFirst = detector.feed(stream[..<cut])
+                #expect(seenFirst == (seenAt < cut), "\(name) cut at \(cut)")
+                let seenSecond = detector.feed(stream[cut...])
+                #expect(seenSecond, "\(name) cut at \(cut)")
+            }
+        }
+    }
+
+    @Test("events read in place and by the parser agree: a byte-order mark, other fields, CRLF, empty data")
+    func inPlaceAndParsed() {
+        let cases: [(String, Bool)] = [
+            ("\u{FEFF}" + Self.role + Self.text, true),
+            // A byte-order mark starts no SSE field: when in doubt, the stream goes on.
+            ("\u{FEFF}" + Self.role, true),
+            ("event: message\n" + Self.role, false),
+            (Self.role + "id: 7\n" + Self.role, false),
+            (Self.role.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n"), false),
+            (Self.role + "data:\n\n", true),
+            (Self.role + "data:" + String(Self.text.dropFirst(5)), true),
+        ]
+        for (stream, content) in cases {
+            var whole = FirstContentDetector()
+            let seen = whole.feed(Array(stream.utf8))
+            #expect(seen == content, "\(stream.debugDescription)")
+        }
+    }
+}

@@ -55,15 +55,26 @@ public struct StreamEventFilter: Sendable {
     /// until its blank line (to see whether it is the usage chunk or malformed); anything else
     /// streams through as it comes. A read of whole events that all pass is `.unchanged`.
     public mutating func filter(_ input: UnsafeRawBufferPointer) -> Filtered {
+        var found: [UInt8]?
+        let filtered = self.filter(input) { found = Array($0) }
+        if let found { self.usage = found }
+        return filtered
+    }
+
+    /// ``filter(_:)``, handing each `usage` object to `usage` where it lies as it is found, instead of
+    /// keeping a copy for ``takeUsage()``.
+    public mutating func filter(
+        _ input: UnsafeRawBufferPointer, usage: (UnsafeRawBufferPointer) -> Void
+    ) -> Filtered {
         if pending.isEmpty {
-            let (kept, consumed) = process(input)
+            let (kept, consumed) = process(input, usage: usage)
             if consumed == input.count, kept.isWhole(0..<input.count) { return .unchanged }
             pending = Array(input[consumed...])
             return .bytes(Self.gather(kept, from: input))
         }
         let combined = pending + input
         return combined.withUnsafeBytes { bytes in
-            let (kept, consumed) = process(bytes)
+            let (kept, consumed) = process(bytes, usage: usage)
             pending = Array(bytes[consumed...])
             return .bytes(Self.gather(kept, from: bytes))
         }
@@ -78,7 +89,9 @@ public struct StreamEventFilter: Sendable {
     }
 
     /// Walks `bytes` event by event: the ranges that go on, and where the unread rest starts.
-    private mutating func process(_ bytes: UnsafeRawBufferPointer) -> (kept: KeptRanges, consumed: Int) {
+    private mutating func process(
+        _ bytes: UnsafeRawBufferPointer, usage: (UnsafeRawBufferPointer) -> Void
+    ) -> (kept: KeptRanges, consumed: Int) {
         var kept = KeptRanges()
         var start = 0
         while start < bytes.count {
@@ -104,9 +117,9 @@ public struct StreamEventFilter: Sendable {
                 continue
             }
             guard compared == Self.dataPrefix.count, let end else { break }  // wait for more
-            let (kind, usage) = Self.classify(
-                UnsafeRawBufferPointer(rebasing: bytes[start..<end]), firstBreak: found!.firstBreak - start)
-            if let usage { self.usage = usage }
+            let kind = Self.classify(
+                UnsafeRawBufferPointer(rebasing: bytes[start..<end]), firstBreak: found!.firstBreak - start,
+                usage: usage)
             if kind == .chunk || kind == .usage { chunks += 1 }
             switch kind {
             case .usage where dropsUsage:
@@ -213,34 +226,47 @@ public struct StreamEventFilter: Sendable {
     /// `data:` lines joined as SSE joins them (other fields such as `id:` or `event:` do not matter).
     /// The usual single `data:` line is read where it lies.
     static func classify(_ event: UnsafeRawBufferPointer, firstBreak: Int? = nil) -> (EventKind, usage: [UInt8]?) {
+        var usage: [UInt8]?
+        let kind = Self.classify(event, firstBreak: firstBreak) { usage = Array($0) }
+        return (kind, usage)
+    }
+
+    /// ``classify(_:firstBreak:)``, handing the `usage` object to `usage` where it lies (not copied).
+    static func classify(
+        _ event: UnsafeRawBufferPointer, firstBreak: Int?, usage: (UnsafeRawBufferPointer) -> Void
+    ) -> EventKind {
         // The usual event is one `data:` line: read in place, with no list of lines. Its first line break
         // (when the caller found it) is the blank line's start: then the line is known without a search.
         if let firstBreak, Self.isBlankLine(event, from: firstBreak) {
-            guard let value = dataValue(event, 0, firstBreak) else { return (.other, nil) }
-            return classify(data: UnsafeRawBufferPointer(rebasing: event[value]))
+            guard let value = dataValue(event, 0, firstBreak) else { return .other }
+            return classify(data: UnsafeRawBufferPointer(rebasing: event[value]), usage: usage)
         }
-        if let only = singleDataLine(event) { return classify(data: UnsafeRawBufferPointer(rebasing: event[only])) }
+        if let only = singleDataLine(event) {
+            return classify(data: UnsafeRawBufferPointer(rebasing: event[only]), usage: usage)
+        }
         let lines = dataLineRanges(event)
-        guard !lines.isEmpty else { return (.other, nil) }
+        guard !lines.isEmpty else { return .other }
         var joined: [UInt8] = []
         for (index, line) in lines.enumerated() {
             if index > 0 { joined.append(0x0A) }
             joined.append(contentsOf: event[line])
         }
-        return joined.withUnsafeBytes { classify(data: $0) }
+        return joined.withUnsafeBytes { classify(data: $0, usage: usage) }
     }
 
-    private static func classify(data: UnsafeRawBufferPointer) -> (EventKind, usage: [UInt8]?) {
+    private static func classify(
+        data: UnsafeRawBufferPointer, usage: (UnsafeRawBufferPointer) -> Void
+    ) -> EventKind {
         var index = 0
         while index < data.count, data[index] == UInt8(ascii: " ") || data[index] == 0x0A { index += 1 }
-        guard index < data.count else { return (.other, nil) }
+        guard index < data.count else { return .other }
         let payload = UnsafeRawBufferPointer(rebasing: data[index...])
-        if payload.starts(with: Self.doneMarker) { return (.done, nil) }
-        guard payload[0] == UInt8(ascii: "{") else { return (.other, nil) }
-        guard let members = ChunkMembers.read(payload) else { return (.malformed, nil) }
-        let usage = members.usageObject.map { Array(UnsafeRawBufferPointer(rebasing: payload[$0])) }
-        guard members.choicesIsEmptyArray, usage != nil else { return (.chunk, usage) }
-        return (.usage, usage)
+        if payload.starts(with: Self.doneMarker) { return .done }
+        guard payload[0] == UInt8(ascii: "{") else { return .other }
+        guard let members = ChunkMembers.read(payload) else { return .malformed }
+        guard let object = members.usageObject else { return .chunk }
+        usage(UnsafeRawBufferPointer(rebasing: payload[object]))
+        return members.choicesIsEmptyArray ? .usage : .chunk
     }
 
     /// What the filter reads of a chunk, found in one validating walk that builds nothing: the range of

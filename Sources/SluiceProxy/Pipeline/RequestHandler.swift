@@ -729,8 +729,12 @@ extension RequestHandler: UpstreamResponseDelegate {
         if exchange.eventFilter != nil {
             // Whole events that all pass go on as the same buffer; only a read with something
             // taken out or held back is copied.
-            let filtered = buffer.withUnsafeReadableBytes { exchange.eventFilter!.filter($0) }
-            if filterReadsUsage { Self.sniffFilteredUsage(of: exchange) }
+            let filtered = buffer.withUnsafeReadableBytes { bytes in
+                // An event stream's usage object goes to the sniffer where it lies, as the filter finds it.
+                filterReadsUsage
+                    ? exchange.eventFilter!.filter(bytes) { exchange.usage?.feedUsageObject($0) }
+                    : exchange.eventFilter!.filter(bytes)
+            }
             if case .bytes(let kept) = filtered {
                 guard !kept.isEmpty else { return }
                 buffer = self.allocator.buffer(bytes: kept)

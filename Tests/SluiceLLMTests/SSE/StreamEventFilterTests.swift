@@ -168,3 +168,35 @@ extension StreamEventFilterTests {
         #expect(filter.chunks == 2)
     }
 }
+
+extension StreamEventFilterTests {
+    @Test("usage handed over where it lies: each usage object in order, the same bytes takeUsage would copy, however cut")
+    func usageInPlace() {
+        let lateUsage = #"data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4}}"# + "\n\n"
+        let bytes = Array((Self.content + Self.usage + Self.content + lateUsage + Self.done).utf8)
+        for cut in [1, 7, 1000] {
+            var inPlace = StreamEventFilter(dropsUsage: true)
+            var copying = StreamEventFilter(dropsUsage: true)
+            var handed: [String] = []
+            var taken: [String] = []
+            var index = 0
+            while index < bytes.count {
+                let part = Array(bytes[index..<min(bytes.count, index + cut)])
+                let fromInPlace = part.withUnsafeBytes { buffer in
+                    inPlace.filter(buffer) { handed.append(String(decoding: $0, as: UTF8.self)) }
+                }
+                let fromCopying = part.withUnsafeBytes { copying.filter($0) }
+                #expect(fromInPlace == fromCopying, "cut every \(cut) bytes")
+                if let usage = copying.takeUsage() { taken.append(String(decoding: usage, as: UTF8.self)) }
+                index += cut
+            }
+            #expect(handed == [
+                #"{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}"#, #"{"prompt_tokens":3,"completion_tokens":4}"#,
+            ])
+            // A copy keeps the latest object of each read; the sniffer, handed each, keeps the latest too.
+            #expect(taken.last == handed.last, "cut every \(cut) bytes")
+            #expect(inPlace.takeUsage() == nil)
+            #expect(inPlace.chunks == copying.chunks && inPlace.dropped == copying.dropped)
+        }
+    }
+}

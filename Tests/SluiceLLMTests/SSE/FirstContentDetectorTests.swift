@@ -89,7 +89,8 @@ extension FirstContentDetectorTests {
 extension FirstContentDetectorTests {
     @Test("recorded streams cut anywhere: content is seen in the read that completes its event, as byte by byte")
     func recordingsCutAnywhere() {
-        for name in WireFixture.names(where: { name, fixture in name.hasPrefix("openai-chat") && fixture.isEventStream }) {
+        let streams = WireFixture.names { name, fixture in name.hasPrefix("openai-chat") && fixture.isEventStream }
+        for name in streams {
             let stream = WireFixture.load(name).response.bytes
             var bytewise = FirstContentDetector()
             let seenAt = stream.indices.first { bytewise.feed([stream[$0]]) }

@@ -170,7 +170,7 @@ extension StreamEventFilterTests {
 }
 
 extension StreamEventFilterTests {
-    @Test("usage handed over where it lies: each usage object in order, the same bytes takeUsage would copy, however cut")
+    @Test("usage handed over where it lies: each object in order, the bytes takeUsage would copy, however cut")
     func usageInPlace() {
         let lateUsage = #"data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4}}"# + "\n\n"
         let bytes = Array((Self.content + Self.usage + Self.content + lateUsage + Self.done).utf8)
@@ -191,7 +191,8 @@ extension StreamEventFilterTests {
                 index += cut
             }
             #expect(handed == [
-                #"{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}"#, #"{"prompt_tokens":3,"completion_tokens":4}"#,
+                #"{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}"#,
+                #"{"prompt_tokens":3,"completion_tokens":4}"#,
             ])
             // A copy keeps the latest object of each read; the sniffer, handed each, keeps the latest too.
             #expect(taken.last == handed.last, "cut every \(cut) bytes")

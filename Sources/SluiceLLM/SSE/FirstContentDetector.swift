@@ -50,15 +50,12 @@ public struct FirstContentDetector: Sendable {
     static func oneLineDataEvent(
         _ bytes: UnsafeRawBufferPointer, from start: Int
     ) -> (data: Range<Int>, end: Int)? {
-        let prefix = "data:".utf8
-        guard bytes.count - start > prefix.count,
-            bytes[start..<start + prefix.count].elementsEqual(prefix),
-            let lineEnd = ByteSearch.firstIndex(of: 0x0A, or: 0x0D, in: bytes, from: start, to: bytes.count),
-            bytes[lineEnd] == 0x0A, lineEnd + 1 < bytes.count, bytes[lineEnd + 1] == 0x0A
+        // A CR anywhere in the line ends it for SSE: such a line is left to the parser.
+        let lineEnd = ByteSearch.firstIndex(of: 0x0A, or: 0x0D, in: bytes, from: start, to: bytes.count)
+        guard let lineEnd, bytes[lineEnd] == 0x0A, lineEnd + 1 < bytes.count, bytes[lineEnd + 1] == 0x0A,
+            let data = StreamEventFilter.dataValue(bytes, start, lineEnd)
         else { return nil }
-        var dataStart = start + prefix.count
-        if dataStart < lineEnd, bytes[dataStart] == UInt8(ascii: " ") { dataStart += 1 }
-        return (dataStart..<lineEnd, lineEnd + 2)
+        return (data, lineEnd + 2)
     }
 
     /// Whether the first byte of every line starts an SSE field (`data`, `event`, `id`, `retry`) or a

@@ -335,8 +335,8 @@ public struct StreamEventFilter: Sendable {
     }
 
     /// The value range of the line from `lineStart` to its line feed at `newline` (or the CR before it) when
-    /// it is a `data:` line.
-    private static func dataValue(_ event: UnsafeRawBufferPointer, _ lineStart: Int, _ newline: Int) -> Range<Int>? {
+    /// it is a `data:` line (one space after the colon dropped).
+    static func dataValue(_ event: UnsafeRawBufferPointer, _ lineStart: Int, _ newline: Int) -> Range<Int>? {
         let prefix = Self.dataPrefix
         var lineEnd = newline
         if lineEnd > lineStart, event[lineEnd - 1] == 0x0D { lineEnd -= 1 }

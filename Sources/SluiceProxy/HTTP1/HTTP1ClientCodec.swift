@@ -38,7 +38,12 @@ final class HTTP1ClientCodec: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let part = self.unwrapOutboundIn(data)
+        self.write(self.unwrapOutboundIn(data), context: context, promise: promise)
+    }
+
+    private func write(
+        _ part: HTTPClientRequestPart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?
+    ) {
         if case .head(let head) = part { self.awaiting.append(head.method == .HEAD) }
         self.writer.write(part, context: context, promise: promise)
     }
@@ -49,12 +54,9 @@ final class HTTP1ClientCodec: ChannelDuplexHandler, RemovableChannelHandler {
     /// the codec is out of its pipeline.
     func writeRequest(_ head: HTTPRequestHead, body: ByteBuffer, promise: EventLoopPromise<Void>?) -> Bool {
         guard let context = self.context else { return false }
-        self.awaiting.append(head.method == .HEAD)
-        self.writer.write(HTTPClientRequestPart.head(head), context: context, promise: nil)
-        if body.readableBytes > 0 {
-            self.writer.write(HTTPClientRequestPart.body(.byteBuffer(body)), context: context, promise: nil)
-        }
-        self.writer.write(HTTPClientRequestPart.end(nil), context: context, promise: promise)
+        self.write(.head(head), context: context, promise: nil)
+        if body.readableBytes > 0 { self.write(.body(.byteBuffer(body)), context: context, promise: nil) }
+        self.write(.end(nil), context: context, promise: promise)
         return true
     }
 

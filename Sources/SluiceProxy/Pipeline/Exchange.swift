@@ -178,8 +178,6 @@ extension Exchange: FlushFollower {
     func flushed() {
         guard let settled = self.settled else { return }
         self.settled = nil
-        settled.accountant.account(
-            self, status: settled.status, note: settled.note, elapsed: settled.elapsed, usage: settled.usage,
-            cost: settled.cost)
+        settled.accountant.account(self, settled)
     }
 }

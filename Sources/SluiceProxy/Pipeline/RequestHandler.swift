@@ -598,9 +598,10 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
     }
 
     /// Counts the exchange in the metrics and writes its access line.
-    func account(
-        _ exchange: Exchange, status: Int, note: String?, elapsed: TimeAmount, usage: Usage?, cost: NanoUSD
-    ) {
+    func account(_ exchange: Exchange, _ settled: Exchange.Settled) {
+        let (status, note, elapsed, usage, cost) = (
+            settled.status, settled.note, settled.elapsed, settled.usage, settled.cost
+        )
         let model = exchange.model ?? "-"
         let provider = exchange.providerName ?? "-"
         self.loop.metrics.record(

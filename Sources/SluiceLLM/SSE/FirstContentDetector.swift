@@ -85,16 +85,43 @@ public struct FirstContentDetector: Sendable {
         }
     }
 
-    /// Keys whose non-empty string value is content.
-    private static let textKeys: [[UInt8]] =
-        ["content", "text", "refusal", "reasoning_content", "finish_reason", "arguments"].map { Array($0.utf8) }
-    /// Keys whose non-null value is content.
-    private static let objectKeys: [[UInt8]] = ["tool_calls", "function_call", "error"].map { Array($0.utf8) }
-    /// Bit `n` set: some key is `n` bytes long. Most strings of a chunk are ruled out by this alone.
-    private static let keyLengths: UInt64 = (textKeys + objectKeys).reduce(0) { $0 | (1 << UInt64($1.count)) }
+    /// What a key that may mark content asks of its value.
+    enum ContentKey {
+        /// `content`, `text`, `refusal`, `reasoning_content`, `finish_reason`, `arguments`: a non-empty string
+        /// is content.
+        case text
+        /// `tool_calls`, `function_call`, `error`: anything but `null` or `[]` is content.
+        case object
+    }
 
-    private static func matches(_ keys: [[UInt8]], _ text: UnsafeRawBufferPointer) -> Bool {
-        keys.contains { $0.count == text.count && $0.elementsEqual(text) }
+    /// Bit `n` set: some content key is `n` bytes long. Most strings of a chunk are ruled out by this alone.
+    @inline(__always)
+    static var keyLengths: UInt64 { 1 << 4 | 1 << 5 | 1 << 7 | 1 << 9 | 1 << 10 | 1 << 13 | 1 << 17 }
+
+    /// The content key `text` is, if any. A switch on the length and literal compares: this runs for every
+    /// string of every chunk until the first content, and static arrays of keys would be checked for being
+    /// made on each use.
+    static func contentKey(_ text: UnsafeRawBufferPointer) -> ContentKey? {
+        switch text.count {
+        case 4: Self.equals(text, "text") ? .text : nil
+        case 5: Self.equals(text, "error") ? .object : nil
+        case 7: Self.equals(text, "content") || Self.equals(text, "refusal") ? .text : nil
+        case 9: Self.equals(text, "arguments") ? .text : nil
+        case 10: Self.equals(text, "tool_calls") ? .object : nil
+        case 13:
+            Self.equals(text, "finish_reason") ? .text : Self.equals(text, "function_call") ? .object : nil
+        case 17: Self.equals(text, "reasoning_content") ? .text : nil
+        default: nil
+        }
+    }
+
+    /// Whether `text` holds exactly `literal`'s bytes.
+    @inline(__always)
+    private static func equals(_ text: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        guard text.count == literal.utf8CodeUnitCount else { return false }
+        let expected = literal.utf8Start
+        for offset in 0..<text.count where text[offset] != expected[offset] { return false }
+        return true
     }
 
     /// Whether one event's data (its `data:` lines joined) is content: one pass over its keys.
@@ -139,13 +166,17 @@ public struct FirstContentDetector: Sendable {
             while cursor < data.count, data[cursor] == 0x20 || data[cursor] == 0x09 { cursor += 1 }
             guard cursor < data.count else { return false }
             let value = data[cursor]
-            if Self.matches(Self.textKeys, text), value == quote, cursor + 1 < data.count, data[cursor + 1] != quote {
-                return true
-            }
-            if Self.matches(Self.objectKeys, text), value != UInt8(ascii: "n"),
-                !(value == UInt8(ascii: "[") && cursor + 1 < data.count && data[cursor + 1] == UInt8(ascii: "]"))
-            {
-                return true
+            switch Self.contentKey(text) {
+            case .text:
+                if value == quote, cursor + 1 < data.count, data[cursor + 1] != quote { return true }
+            case .object:
+                if value != UInt8(ascii: "n"),
+                    !(value == UInt8(ascii: "[") && cursor + 1 < data.count && data[cursor + 1] == UInt8(ascii: "]"))
+                {
+                    return true
+                }
+            case nil:
+                break
             }
             index = cursor
         }

@@ -34,7 +34,6 @@ public struct StreamEventFilter: Sendable {
     private var usage: [UInt8]?
 
     private static let dataPrefix = Array("data:".utf8)
-    private static let doneMarker = Array("[DONE]".utf8)
 
     /// The `[DONE]` event a finished stream ends with.
     public static let doneEvent = Array("data: [DONE]\n\n".utf8)
@@ -111,12 +110,17 @@ public struct StreamEventFilter: Sendable {
                 start = end
                 continue
             }
-            let compared = min(bytes.count - start, Self.dataPrefix.count)
-            guard bytes[start..<start + compared].elementsEqual(Self.dataPrefix.prefix(compared)) else {
+            guard bytes.count - start >= 5 else {
+                // The event's start is cut: wait for more when it may still be `data:`.
+                if bytes[start...].elementsEqual(Self.dataPrefix.prefix(bytes.count - start)) { break }
                 passing = true
                 continue
             }
-            guard compared == Self.dataPrefix.count, let end else { break }  // wait for more
+            guard Self.startsWithData(bytes, at: start) else {
+                passing = true
+                continue
+            }
+            guard let end else { break }  // wait for more
             let kind = Self.classify(
                 UnsafeRawBufferPointer(rebasing: bytes[start..<end]), firstBreak: found!.firstBreak - start,
                 usage: usage)
@@ -261,7 +265,7 @@ public struct StreamEventFilter: Sendable {
         while index < data.count, data[index] == UInt8(ascii: " ") || data[index] == 0x0A { index += 1 }
         guard index < data.count else { return .other }
         let payload = UnsafeRawBufferPointer(rebasing: data[index...])
-        if payload.starts(with: Self.doneMarker) { return .done }
+        if Self.startsWithDone(payload) { return .done }
         guard payload[0] == UInt8(ascii: "{") else { return .other }
         guard let members = ChunkMembers.read(payload) else { return .malformed }
         guard let object = members.usageObject else { return .chunk }
@@ -337,14 +341,32 @@ public struct StreamEventFilter: Sendable {
     /// The value range of the line from `lineStart` to its line feed at `newline` (or the CR before it) when
     /// it is a `data:` line (one space after the colon dropped).
     static func dataValue(_ event: UnsafeRawBufferPointer, _ lineStart: Int, _ newline: Int) -> Range<Int>? {
-        let prefix = Self.dataPrefix
         var lineEnd = newline
         if lineEnd > lineStart, event[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-        guard lineEnd - lineStart >= prefix.count, event[lineStart..<lineStart + prefix.count].elementsEqual(prefix)
-        else { return nil }
-        var valueStart = lineStart + prefix.count
+        guard lineEnd - lineStart >= 5, Self.startsWithData(event, at: lineStart) else { return nil }
+        var valueStart = lineStart + 5
         if valueStart < lineEnd, event[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
         return valueStart..<lineEnd
+    }
+
+    // Every event is checked for these two: a word compare each, rather than a walk over a static array (whose
+    // every use also checks that the array was made).
+
+    /// Whether the five bytes at `start` (the caller checked they exist) are `data:`.
+    @inline(__always)
+    static func startsWithData(_ bytes: UnsafeRawBufferPointer, at start: Int) -> Bool {
+        // "data" read as a little-endian word.
+        UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start, as: UInt32.self)) == 0x6174_6164
+            && bytes[start + 4] == UInt8(ascii: ":")
+    }
+
+    /// Whether `payload` starts with `[DONE]`.
+    @inline(__always)
+    static func startsWithDone(_ payload: UnsafeRawBufferPointer) -> Bool {
+        // "[DON" read as a little-endian word.
+        payload.count >= 6
+            && UInt32(littleEndian: payload.loadUnaligned(fromByteOffset: 0, as: UInt32.self)) == 0x4E4F_445B
+            && payload[4] == UInt8(ascii: "E") && payload[5] == UInt8(ascii: "]")
     }
 
     /// Where the values of the event's `data:` lines are (one optional space dropped).

@@ -110,14 +110,18 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        switch event {
-        case let closed as StreamClosedEvent:
+        // NIO tells of several events per stream (created, window updated, closed): the event's type is
+        // compared first, since each cast that fails costs more than the rest of the handling.
+        let kind = ObjectIdentifier(type(of: event))
+        if kind == ObjectIdentifier(StreamClosedEvent.self) {
+            let closed = event as! StreamClosedEvent
             // Also fired, re-entrantly, while a stream's own last frame is written: the stream knows
             // whether it ended itself.
             self.streams.removeValue(forKey: closed.streamID)?.closed()
             if !self.grantsInFlight.isEmpty { self.grantsInFlight.remove(closed.streamID) }
             self.act(on: self.drain.streamClosed(openStreams: self.streams.count))
-        case let window as NIOHTTP2WindowUpdatedEvent:
+        } else if kind == ObjectIdentifier(NIOHTTP2WindowUpdatedEvent.self) {
+            let window = event as! NIOHTTP2WindowUpdatedEvent
             guard let size = window.inboundWindowSize else { return }
             if window.streamID != .rootStream {
                 guard let stream = self.streams[window.streamID], stream.readsRequest else { return }
@@ -128,10 +132,8 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
                 self.write(HTTP2Frame(streamID: window.streamID, payload: .windowUpdate(windowSizeIncrement: increment)))
                 context.flush()
             }
-        case is ChannelShouldQuiesceEvent:
+        } else if kind == ObjectIdentifier(ChannelShouldQuiesceEvent.self) {
             self.act(on: self.drain.quiesce())
-        default:
-            return
         }
     }
 

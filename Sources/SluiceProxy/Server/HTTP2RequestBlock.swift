@@ -46,11 +46,12 @@ enum HTTP2RequestBlock {
                 continue
             }
             try Self.checkRegularField(name: name, value: value)
-            switch name {
-            case "te" where value != "trailers":
+            // Only a name of one of their lengths is compared with them.
+            switch name.utf8.count {
+            case 2 where name == "te" && value != "trailers":
                 throw HTTP2HeaderError(reason: "te may only be \"trailers\" in HTTP/2")
-            case "host": hasHost = true
-            case "content-length": hasContentLength = true
+            case 4 where name == "host": hasHost = true
+            case 14 where name == "content-length": hasContentLength = true
             default: break
             }
             fields.append((name, value))
@@ -98,23 +99,48 @@ enum HTTP2RequestBlock {
     /// RFC 9113 §8.2: a name is a lowercase token; a value has no NUL, CR or LF (they would end the field
     /// early once the request is written as HTTP/1.1); connection-specific fields are not HTTP/2.
     private static func checkRegularField(name: String, value: String) throws(HTTP2HeaderError) {
-        guard !name.isEmpty, name.utf8.allSatisfy({ HTTP1Syntax.isTokenByte($0) && !($0 >= 0x41 && $0 <= 0x5A) })
-        else { throw HTTP2HeaderError(reason: "field name \"\(name)\" is not a lowercase token") }
-        guard !value.utf8.contains(where: { $0 == 0x00 || $0 == 0x0A || $0 == 0x0D }) else {
+        guard Self.bytes(of: name, allSatisfy: Self.isLowercaseTokenByte), !name.isEmpty else {
+            throw HTTP2HeaderError(reason: "field name \"\(name)\" is not a lowercase token")
+        }
+        guard Self.bytes(of: value, allSatisfy: { $0 != 0x00 && $0 != 0x0A && $0 != 0x0D }) else {
             throw HTTP2HeaderError(reason: "field \(name) has a NUL, CR or LF in its value")
         }
-        switch name {
-        case "connection", "transfer-encoding", "proxy-connection", "keep-alive", "upgrade":
-            throw HTTP2HeaderError(reason: "connection-specific field \(name) is not allowed in HTTP/2")
+        // Only a name of one of their lengths is compared with them.
+        switch name.utf8.count {
+        case 7, 10, 16, 17:
+            switch name {
+            case "connection", "transfer-encoding", "proxy-connection", "keep-alive", "upgrade":
+                throw HTTP2HeaderError(reason: "connection-specific field \(name) is not allowed in HTTP/2")
+            default:
+                return
+            }
         default:
             return
         }
     }
 
+    @inline(__always)
+    private static func isLowercaseTokenByte(_ byte: UInt8) -> Bool {
+        HTTP1Syntax.isTokenByte(byte) && !(byte >= 0x41 && byte <= 0x5A)
+    }
+
     /// No pseudo-header's grammar admits a space or a control character (`:path` becomes an HTTP/1.1
     /// request target).
     private static func isPseudoHeaderValue(_ value: String) -> Bool {
-        !value.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F })
+        Self.bytes(of: value, allSatisfy: { $0 > 0x20 && $0 != 0x7F })
+    }
+
+    /// Whether every byte of `text` passes `test`: read from the string's own storage (every field of a
+    /// block is checked, and the UTF-8 view's iterator costs several times a loop over the bytes).
+    @inline(__always)
+    private static func bytes(of text: String, allSatisfy test: (UInt8) -> Bool) -> Bool {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ bytes in
+            for byte in bytes where !test(byte) { return false }
+            return true
+        }) {
+            return result
+        }
+        return text.utf8.allSatisfy(test)
     }
 }
 

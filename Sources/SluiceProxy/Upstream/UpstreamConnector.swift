@@ -88,6 +88,7 @@ enum UpstreamConnector {
             host: endpoint.key.host, timers: timers, poolIdleTimeout: endpoint.idleTimeout)
         handler.requestWriter = codec
         try sync.addHandler(handler)
+        codec.responseReader = handler
         return UpstreamConnection(channel: channel, mode: .http1(handler))
     }
 

@@ -61,8 +61,10 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        // Keeping the context past removal leaks it (and its channel) once per stream.
+        // Keeping the context past removal leaks it (and its channel) once per stream; the codec holds this
+        // handler as well as this handler the codec.
         self.context = nil
+        self.requestWriter = nil
         self.cancelTimers()
         self.poolIdleCheck?.cancel()
         self.poolIdleCheck = nil
@@ -150,8 +152,21 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.received(self.unwrapInboundIn(data), context: context)
+    }
+
+    /// A response part from the HTTP/1.1 codec right before this handler, which calls this directly
+    /// (``HTTP1ClientCodec/responseReader``). False once this handler is out of its pipeline: the part then
+    /// goes through the pipeline, as any other would.
+    func read(_ part: HTTPClientResponsePart) -> Bool {
+        guard let context = self.context else { return false }
+        self.received(part, context: context)
+        return true
+    }
+
+    private func received(_ part: HTTPClientResponsePart, context: ChannelHandlerContext) {
         guard let call = self.call else { return }
-        switch self.unwrapInboundIn(data) {
+        switch part {
         case .head(let head):
             // 1xx interim responses are not the answer.
             if head.status.code >= 100 && head.status.code < 200 && head.status != .switchingProtocols { return }

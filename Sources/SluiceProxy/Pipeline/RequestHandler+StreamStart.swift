@@ -48,7 +48,7 @@ extension RequestHandler {
         exchange.headSent = true
         exchange.status = Int(hold.head.status.code)
         self.startTranscriptIfResumable()
-        app.write(.head(self.responseHead(status: hold.head.status, headers: self.relayedHeaders(hold.head))))
+        app.write(.head(self.relayedHead(hold.head)))
         for buffer in hold.buffered {
             self.writeReleased(buffer, of: exchange, to: app)
         }

@@ -411,12 +411,11 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
         authorization: String?
     ) {
         guard self.exchange != nil else { return }
-        var headers = UpstreamHeaders.forwarded(from: head)
-        headers.add(name: "host", value: upstream.authority)
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: String(body.readableBytes))
-        if let authorization {
-            headers.add(name: "authorization", value: authorization)
+        let headers = UpstreamHeaders.forwarded(from: head) { fields in
+            fields.append(("host", upstream.authority))
+            fields.append(("content-type", "application/json"))
+            fields.append(("content-length", String(body.readableBytes)))
+            if let authorization { fields.append(("authorization", authorization)) }
         }
         let upstreamHead = HTTPRequestHead(
             version: .http1_1,
@@ -484,22 +483,37 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
 
     // MARK: Responding
 
-    /// `headers` is taken, not copied: the provider's relayed fields get Sluice's own added in place.
-    func responseHead(status: HTTPResponseStatus, headers: consuming HTTPHeaders = HTTPHeaders()) -> HTTPResponseHead {
-        if let exchange = self.exchange {
-            headers.add(name: "x-request-id", value: exchange.requestID)
-            if let provider = exchange.providerName { headers.add(name: "x-sluice-provider", value: provider) }
-            if let model = exchange.upstreamModel { headers.add(name: "x-sluice-model", value: model) }
-            if let attempts = exchange.run?.attemptCount, attempts > 0 {
-                headers.add(name: "x-sluice-attempts", value: String(attempts))
-            }
-            for header in exchange.rateLimitHeaders { headers.replaceOrAdd(name: header.name, value: header.value) }
-            // Only HTTP/1.1 has the field: an HTTP/2 stream ends with its answer, and the connection stays.
-            if !exchange.keepAlive, self.protocolName == "HTTP/1.1" {
-                headers.replaceOrAdd(name: "connection", value: "close")
-            }
+    /// An answer head of Sluice's own: `headers` and the fields it adds to every answer.
+    func responseHead(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponseHead {
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(headers.count + 6)
+        for (name, value) in headers { fields.append((name, value)) }
+        self.appendAnswerFields(to: &fields)
+        return HTTPResponseHead(version: .http1_1, status: status, headers: HTTPHeaders(fields))
+    }
+
+    /// The provider's answer head as the app gets it: the relayed fields (``relayedHeaders(_:adding:)``) and
+    /// Sluice's own, gathered in one array.
+    func relayedHead(_ head: HTTPResponseHead) -> HTTPResponseHead {
+        HTTPResponseHead(
+            version: .http1_1, status: head.status,
+            headers: self.relayedHeaders(head) { self.appendAnswerFields(to: &$0) })
+    }
+
+    /// The fields Sluice adds to every answer: the request id, where the answer came from, and its limits.
+    private func appendAnswerFields(to fields: inout [(String, String)]) {
+        guard let exchange = self.exchange else { return }
+        fields.append(("x-request-id", exchange.requestID))
+        if let provider = exchange.providerName { fields.append(("x-sluice-provider", provider)) }
+        if let model = exchange.upstreamModel { fields.append(("x-sluice-model", model)) }
+        if let attempts = exchange.run?.attemptCount, attempts > 0 {
+            fields.append(("x-sluice-attempts", String(attempts)))
         }
-        return HTTPResponseHead(version: .http1_1, status: status, headers: headers)
+        for header in exchange.rateLimitHeaders { UpstreamHeaders.replaceOrAdd(header.name, header.value, in: &fields) }
+        // Only HTTP/1.1 has the field: an HTTP/2 stream ends with its answer, and the connection stays.
+        if !exchange.keepAlive, self.protocolName == "HTTP/1.1" {
+            UpstreamHeaders.replaceOrAdd("connection", "close", in: &fields)
+        }
     }
 
     func respond(status: HTTPResponseStatus, body: [UInt8], contentType: String, closeAfter: Bool = false) {
@@ -677,16 +691,18 @@ extension RequestHandler: UpstreamResponseDelegate {
         }
         exchange.status = Int(head.status.code)
         exchange.headSent = true
-        app.write(.head(self.responseHead(status: head.status, headers: self.relayedHeaders(head))))
+        app.write(.head(self.relayedHead(head)))
     }
 
     /// The provider's headers as the app gets them. An event stream that goes through the event filter
     /// is not the provider's bytes (a usage chunk the app did not ask for and malformed chunks come out, a
     /// missing `[DONE]` goes in), so the provider's `content-length` would promise the wrong length: the
     /// answer goes chunked (HTTP/1.1) or ends with its stream (HTTP/2).
-    func relayedHeaders(_ head: HTTPResponseHead) -> HTTPHeaders {
+    func relayedHeaders(
+        _ head: HTTPResponseHead, adding: (inout [(String, String)]) -> Void = { _ in }
+    ) -> HTTPHeaders {
         let filtered = self.exchange.map { $0.eventFilter != nil && $0.isEventStream } ?? false
-        return UpstreamHeaders.relayed(from: head, bodyChanges: filtered)
+        return UpstreamHeaders.relayed(from: head, bodyChanges: filtered, adding: adding)
     }
 
     func upstreamBody(_ buffer: ByteBuffer) {

@@ -18,34 +18,50 @@ enum UpstreamHeaders {
     ]
     private static let notRelayed = HeaderNameSet(Self.notRelayedNames)
 
-    static func forwarded(from head: HTTPRequestHead) -> HTTPHeaders {
-        Self.filter(head.headers, dropping: Self.notForwarded, checkingValues: head.version.major >= 2)
+    /// `adding` appends the fields Sluice sets itself, before the headers are made.
+    static func forwarded(
+        from head: HTTPRequestHead, adding: (inout [(String, String)]) -> Void = { _ in }
+    ) -> HTTPHeaders {
+        Self.filter(head.headers, dropping: Self.notForwarded, checkingValues: head.version.major >= 2, adding: adding)
     }
 
     /// The same, and `content-length`: for a body Sluice changes on its way.
     private static let notRelayedWithLength = HeaderNameSet(Self.notRelayedNames + ["content-length"])
 
-    /// The headers of `head` that go back to the app; without `content-length` when `bodyChanges`.
-    static func relayed(from head: HTTPResponseHead, bodyChanges: Bool = false) -> HTTPHeaders {
+    /// The headers of `head` that go back to the app; without `content-length` when `bodyChanges`. `adding`
+    /// appends (or replaces) the fields Sluice sets itself, before the headers are made.
+    static func relayed(
+        from head: HTTPResponseHead, bodyChanges: Bool = false, adding: (inout [(String, String)]) -> Void = { _ in }
+    ) -> HTTPHeaders {
         Self.filter(
             head.headers, dropping: bodyChanges ? Self.notRelayedWithLength : Self.notRelayed,
-            checkingValues: head.version.major >= 2)
+            checkingValues: head.version.major >= 2, adding: adding)
     }
 
     /// The headers but those named in `names`. With `checkingValues`, also those whose value holds a
     /// control character (other than tab) or DEL: HTTP/2 refuses only NUL, CR and LF in a value, while
     /// HTTP/1.1's parser refuses them all, and the HTTP/1.1 codecs do not re-check what Sluice writes.
     private static func filter(
-        _ headers: HTTPHeaders, dropping names: HeaderNameSet, checkingValues: Bool
+        _ headers: HTTPHeaders, dropping names: HeaderNameSet, checkingValues: Bool,
+        adding: (inout [(String, String)]) -> Void
     ) -> HTTPHeaders {
-        // Gathered as an array and made headers once: `HTTPHeaders.add` checks every name it is given.
+        // Gathered as an array and made headers once, Sluice's own fields included: `HTTPHeaders.add` checks
+        // every name it is given.
         var result: [(String, String)] = []
         result.reserveCapacity(headers.count + 8)
         for (name, value) in headers where !names.contains(name) {
             if checkingValues, value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) { continue }
             result.append((name, value))
         }
+        adding(&result)
         return HTTPHeaders(result)
+    }
+
+    /// `fields` without any named `name` (in any case), and then `name: value`: what `HTTPHeaders`'s
+    /// `replaceOrAdd` does.
+    static func replaceOrAdd(_ name: String, _ value: String, in fields: inout [(String, String)]) {
+        fields.removeAll { $0.0.utf8.count == name.utf8.count && $0.0.lowercased() == name.lowercased() }
+        fields.append((name, value))
     }
 }
 

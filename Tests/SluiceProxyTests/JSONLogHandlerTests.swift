@@ -123,4 +123,26 @@ struct JSONLogHandlerTests {
         record.latencyMicroseconds = 12_003_045
         #expect(JSONLogFieldsValue.wrapping(record).description.contains(#""latency_ms":12003.045,"#))
     }
+
+    @Test("timestamps are gmtime's UTC date and time, with milliseconds, across centuries, leap days and midnights")
+    func timestampsMatchGmtime() {
+        var generator = SystemRandomNumberGenerator()
+        var instants: [Int64] = [0, 86_399, 86_400, 951_782_399, 951_782_400, 4_107_542_400, 1_765_152_000, 253_402_300_799]
+        for _ in 0..<2_000 { instants.append(Int64.random(in: 0...253_402_300_799, using: &generator)) }
+        for seconds in instants {
+            var time = time_t(seconds)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            func pad(_ value: Int32, _ width: Int) -> String {
+                let text = String(value)
+                return String(repeating: "0", count: max(0, width - text.count)) + text
+            }
+            let expected =
+                "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+                + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).042Z"
+            var line: [UInt8] = []
+            Timestamp.appendISO8601(unixSeconds: seconds, milliseconds: 42, to: &line)
+            #expect(String(decoding: line, as: UTF8.self) == expected, "at \(seconds)")
+        }
+    }
 }

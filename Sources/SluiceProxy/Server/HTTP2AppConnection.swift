@@ -47,7 +47,7 @@ final class HTTP2AppConnection: ChannelDuplexHandler, NIOHTTP2FrameDelegate {
     /// connection with no NIO handler under it), the fields go through the encoder.
     private let splicer: HTTP2HeaderSplicer?
     private var context: ChannelHandlerContext?
-    private var streams: [HTTP2StreamID: HTTP2AppStream] = [:]
+    private var streams = StreamTable()
     /// Streams (the root stream for the connection) whose WINDOW_UPDATE is written but has not left yet:
     /// NIO holds such a frame while the socket takes no more, and counts its increment only when it leaves,
     /// so its window events until then still show the old size, which must not be given back twice.
@@ -525,4 +525,38 @@ final class HTTP2AppStream: AppStream {
         self.writerWaits = false
         self.server?.appWritabilityChanged()
     }
+}
+
+/// A connection's open streams by id, the one added last kept at hand: a stream's frames mostly come
+/// together (its request's HEADERS and DATA, then its answer's frames as they are written), and looking
+/// it up there costs no hashing. Six look-ups per request otherwise hash its id.
+struct StreamTable {
+    private var byID: [HTTP2StreamID: HTTP2AppStream] = [:]
+    private var last: HTTP2AppStream?
+
+    subscript(id: HTTP2StreamID) -> HTTP2AppStream? {
+        get {
+            if let last = self.last, last.id == id { return last }
+            return self.byID[id]
+        }
+        set {
+            if let last = self.last, last.id == id { self.last = nil }
+            self.byID[id] = newValue
+            if let newValue { self.last = newValue }
+        }
+    }
+
+    @discardableResult
+    mutating func removeValue(forKey id: HTTP2StreamID) -> HTTP2AppStream? {
+        if let last = self.last, last.id == id { self.last = nil }
+        return self.byID.removeValue(forKey: id)
+    }
+
+    mutating func removeAll() {
+        self.last = nil
+        self.byID.removeAll()
+    }
+
+    var count: Int { self.byID.count }
+    var values: Dictionary<HTTP2StreamID, HTTP2AppStream>.Values { self.byID.values }
 }

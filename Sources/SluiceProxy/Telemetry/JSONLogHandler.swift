@@ -8,6 +8,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import SluiceLLM
+import SluiceLimits
 
 /// A swift-log handler that writes one JSON object per line to a file descriptor (stdout by default).
 ///
@@ -213,9 +214,14 @@ enum Timestamp {
     static func appendNowISO8601(to line: inout [UInt8]) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        var seconds = spec.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
+        Self.appendISO8601(unixSeconds: Int64(spec.tv_sec), milliseconds: Int(spec.tv_nsec / 1_000_000), to: &line)
+    }
+
+    /// `2026-12-08T04:06:40.123Z`. Pure: the date is ``UTCCalendar``'s arithmetic, not `gmtime_r`, which
+    /// takes glibc's time-zone lock on every call (once per access line).
+    static func appendISO8601(unixSeconds: Int64, milliseconds: Int, to line: inout [UInt8]) {
+        let day = UTCCalendar.day(ofUnixSeconds: unixSeconds)
+        let secondOfDay = Int(unixSeconds - UTCCalendar.unixSeconds(startOf: day))
         func digits(_ value: Int, _ width: Int) {
             var divisor = 1
             for _ in 1..<width { divisor *= 10 }
@@ -226,19 +232,19 @@ enum Timestamp {
                 divisor /= 10
             }
         }
-        digits(Int(parts.tm_year) + 1900, 4)
+        digits(day.year, 4)
         line.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2)
+        digits(day.month, 2)
         line.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2)
+        digits(day.day, 2)
         line.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2)
+        digits(secondOfDay / 3_600, 2)
         line.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2)
+        digits(secondOfDay / 60 % 60, 2)
         line.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2)
+        digits(secondOfDay % 60, 2)
         line.append(UInt8(ascii: "."))
-        digits(spec.tv_nsec / 1_000_000, 3)
+        digits(milliseconds, 3)
         line.append(UInt8(ascii: "Z"))
     }
 }

@@ -42,6 +42,27 @@ struct HTTP1FieldStringsTests {
         for _ in 0..<3 { #expect(names.map(start) == first) }
     }
 
+    @Test("four strings that share a set, read in turn, each keep their one string")
+    func fullSet() {
+        // What an answer's fields met: two fields of every answer and the `date` value in one set.
+        var bySet: [Int: [String]] = [:]
+        var index = 0
+        while bySet.values.allSatisfy({ $0.count < 4 }) {
+            let text = "x-field-with-a-long-name-\(index)"
+            let first = Array(text.utf8).withUnsafeBytes { HTTP1FieldStrings.place($0).first }
+            bySet[first, default: []].append(text)
+            index += 1
+        }
+        let texts = bySet.values.first { $0.count == 4 }!
+        let cache = HTTP1FieldStrings()
+        func start(_ text: String) -> UnsafePointer<UInt8>? {
+            var made = Self.string(text, from: cache)
+            return made.withUTF8 { $0.baseAddress }
+        }
+        let first = texts.map(start)
+        for _ in 0..<3 { #expect(texts.map(start) == first) }
+    }
+
     @Test("texts that share a slot or differ only inside never get each other's bytes")
     func neverMixesUp() {
         let cache = HTTP1FieldStrings()

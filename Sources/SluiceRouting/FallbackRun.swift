@@ -26,7 +26,13 @@ public struct FallbackRun: Sendable {
     /// The rules for retries and fallbacks.
     public let retry: RetryPolicy
     /// Every finished attempt, in order.
-    public private(set) var records: [Record] = []
+    public var records: [Record] {
+        self.firstRecord.map { [$0] + self.laterRecords } ?? []
+    }
+    /// The first finished attempt, kept inline: nearly every request ends with its first attempt, and an
+    /// array of one would be an allocation per request.
+    private var firstRecord: Record?
+    private var laterRecords: [Record] = []
     /// The last failure seen.
     public private(set) var lastFailure: AttemptFailure?
     /// Attempts begun so far.
@@ -110,10 +116,14 @@ public struct FallbackRun: Sendable {
         _ attempt: Attempt, _ outcome: AttemptOutcome, book: inout TargetBook, at now: MonotonicInstant
     ) {
         book.finish(attempt.target.key, permit: attempt.permit, outcome: outcome, at: now)
-        records.append(
-            Record(
-                target: attempt.target, number: attempt.number, wasProbe: attempt.permit == .probe, outcome: outcome,
-                duration: now - attempt.startedAt))
+        let record = Record(
+            target: attempt.target, number: attempt.number, wasProbe: attempt.permit == .probe, outcome: outcome,
+            duration: now - attempt.startedAt)
+        if self.firstRecord == nil {
+            self.firstRecord = record
+        } else {
+            self.laterRecords.append(record)
+        }
     }
 
     private mutating func moveOn() {

@@ -230,6 +230,15 @@ struct JSONSyntaxScanner {
         let start = index
         let count = literal.utf8CodeUnitCount
         let expected = literal.utf8Start
+        // Each is four or five bytes (a stream chunk has several `null`s): the first four compared as one word.
+        if index + count <= end,
+            bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self)
+                == UnsafeRawPointer(expected).loadUnaligned(as: UInt32.self),
+            count == 4 || bytes[index + 4] == expected[4]
+        {
+            index += count
+            return
+        }
         for offset in 0..<count {
             guard index < end else { throw unexpectedEnd }
             guard bytes[index] == expected[offset] else { throw failure(start, "invalid literal") }

@@ -40,6 +40,9 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var pendingRead = false
     /// Whether the current request was handed to the socket whole.
     private var requestSent = false
+    /// The call whose request is being written, and how many requests' writes have not ended yet.
+    private var writing: UpstreamCall?
+    private var writesPending = 0
     private var responseKeepAlive = true
     private var firstByteTimer: LoopTimers.Timer?
     private var idleCheck: LoopTimers.Timer?
@@ -109,20 +112,11 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.requestSent = false
         self.responseKeepAlive = true
         call.carrier = self
+        self.writing = call
+        self.writesPending += 1
         let promise = context.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.assumeIsolated().whenComplete { result in
-            guard self.call === call else { return }
-            switch result {
-            case .success:
-                self.requestSent = true
-            case .failure:
-                self.call = nil
-                self.cancelTimers()
-                self.onUnusable?()
-                self.failOrRetry(call, .closed(host: self.host, afterHead: false))
-                self.context?.close(promise: nil)
-            }
-        }
+        // A closure of `self` alone, like the timers' below: the call is found in `writing`.
+        promise.futureResult.assumeIsolated().whenComplete { result in self.requestWritten(result) }
         if let codec = self.requestWriter, codec.writeRequest(call.head, body: call.body, promise: promise) {
             context.flush()
         } else {
@@ -134,6 +128,25 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
         // A closure of `self` alone needs no context of its own: nothing is allocated for it.
         self.firstByteTimer = self.timers.arm(in: call.endpoint.firstByteTimeout) { self.firstByteTimedOut() }
+    }
+
+    /// The write of a request ended. Only the latest request's write speaks for the call in progress: an
+    /// earlier one's (its answer came before all of it had left, and the connection was reused) does not.
+    private func requestWritten(_ result: Result<Void, any Error>) {
+        self.writesPending -= 1
+        guard self.writesPending == 0, let call = self.writing else { return }
+        self.writing = nil
+        guard self.call === call else { return }
+        switch result {
+        case .success:
+            self.requestSent = true
+        case .failure:
+            self.call = nil
+            self.cancelTimers()
+            self.onUnusable?()
+            self.failOrRetry(call, .closed(host: self.host, afterHead: false))
+            self.context?.close(promise: nil)
+        }
     }
 
     /// A request that never reached the socket may go to another connection; anything else fails.

@@ -24,15 +24,26 @@ public struct RoutePlanner: Sendable {
     /// here, since a key's endpoint text is formatted from the provider's URL, and a request finds
     /// both with one lookup.
     private let entries: [String: (route: ModelRoute, keys: [TargetKey])]
+    /// The entries of the keys without a `*`: a request for one of those names (the usual request) finds
+    /// its route with this one lookup, rather than the matcher's and then `entries`'.
+    private let exactEntries: [String: (route: ModelRoute, keys: [TargetKey])]
 
     /// Creates a planner for `routes`; `providers` gives targets their endpoint identity.
     public init(routes: [String: ModelRoute], providers: [String: ProviderConfig] = [:]) {
         self.routes = routes
         self.providers = providers
         self.matcher = ModelMatcher(keys: routes.keys)
-        self.entries = routes.mapValues { route in
-            (route, route.targets.map { TargetKey($0, provider: providers[$0.provider]) })
+        let entries = routes.mapValues { route in
+            (route: route, keys: route.targets.map { TargetKey($0, provider: providers[$0.provider]) })
         }
+        self.entries = entries
+        self.exactEntries = entries.filter { GlobPattern($0.key).isLiteral }
+    }
+
+    /// The route entry serving `model`: the exact name's, else the most specific pattern's.
+    private func entry(for model: String) -> (route: ModelRoute, keys: [TargetKey])? {
+        if let exact = self.exactEntries[model] { return exact }
+        return self.matcher.key(for: model).flatMap { self.entries[$0] }
     }
 
     /// Creates a planner for a policy's models and providers.
@@ -42,7 +53,7 @@ public struct RoutePlanner: Sendable {
 
     /// The route serving `model`, or nil when no key matches (a 404).
     public func route(for model: String) -> ModelRoute? {
-        matcher.key(for: model).flatMap { routes[$0] }
+        self.entry(for: model)?.route
     }
 
     /// The identity of `target` in the ``TargetBook``.
@@ -59,7 +70,7 @@ public struct RoutePlanner: Sendable {
     public func plan(
         model: String, book: TargetBook, at now: MonotonicInstant, using random: inout some RandomNumberGenerator
     ) -> RoutePlan? {
-        guard let name = matcher.key(for: model), let entry = entries[name] else { return nil }
+        guard let entry = self.entry(for: model) else { return nil }
         return plan(route: entry.route, keys: entry.keys, requestedModel: model, book: book, at: now, using: &random)
     }
 

@@ -15,6 +15,9 @@ struct HTTP1ResponseParser {
     typealias Ending = HTTP1MessageReader<HTTPResponseHead>.Ending
 
     private var reader: HTTP1MessageReader<HTTPResponseHead>
+    /// Whether the connection stays open after the response whose head was read last (RFC 9112 §9.3),
+    /// told by its fields as they were parsed: no second walk over them.
+    private(set) var headKeepsAlive = true
 
     /// `fieldStrings`: the event loop's cache of repeated header strings.
     init(fieldStrings: HTTP1FieldStrings = HTTP1FieldStrings()) {
@@ -29,9 +32,15 @@ struct HTTP1ResponseParser {
     /// The next event, or nil when more bytes are needed. `respondingToHEAD` says whether the response
     /// being read answers a `HEAD` request (its head carries no body).
     mutating func next(respondingToHEAD: Bool) throws(HTTP1ParseError) -> Event? {
-        try self.reader.next { buffer, strings throws(HTTP1ParseError) in
-            try Self.readHead(&buffer, respondingToHEAD: respondingToHEAD, strings: strings)
+        var keepsAlive: Bool?
+        let event = try self.reader.next { buffer, strings throws(HTTP1ParseError) in
+            guard let read = try Self.readHead(&buffer, respondingToHEAD: respondingToHEAD, strings: strings)
+            else { return nil }
+            keepsAlive = read.keepsAlive
+            return (read.head, read.framing)
         }
+        if let keepsAlive { self.headKeepsAlive = keepsAlive }
+        return event
     }
 
     /// What the end of the connection means for the response being read; nothing is read after it.
@@ -42,7 +51,7 @@ struct HTTP1ResponseParser {
     /// The final head and its body's framing, once all of it has arrived; interim 1xx heads are dropped.
     private static func readHead(
         _ buffer: inout ByteBuffer, respondingToHEAD: Bool, strings: HTTP1FieldStrings
-    ) throws(HTTP1ParseError) -> (HTTPResponseHead, HTTP1BodyReader.Framing)? {
+    ) throws(HTTP1ParseError) -> (head: HTTPResponseHead, framing: HTTP1BodyReader.Framing, keepsAlive: Bool)? {
         while true {
             guard
                 let taken = try HTTP1Syntax.takeSection(
@@ -55,7 +64,10 @@ struct HTTP1ResponseParser {
             if code >= 100 && code < 200 && code != 101 {
                 continue  // interim: the final head follows
             }
-            return (head, try Self.framing(of: head, fields: fields, respondingToHEAD: respondingToHEAD))
+            return (
+                head, try Self.framing(of: head, fields: fields, respondingToHEAD: respondingToHEAD),
+                HTTP1Syntax.keepsAlive(fields.keepAlive, version: head.version)
+            )
         }
     }
 

@@ -68,6 +68,9 @@ enum HTTP1Syntax {
         var contentLengthsDiffer = false
         /// The last `transfer-encoding` value (its last coding is the message's last).
         var transferEncoding: String?
+        /// What the `connection` fields say of keeping the connection (``noteConnection(_:in:)``); nil
+        /// when none says anything.
+        var keepAlive: Bool?
     }
 
     /// Header fields: `name: value`, the name a token, the value without the spaces around it and with no
@@ -106,6 +109,8 @@ enum HTTP1Syntax {
                     }
                 case 17 where Self.equalsLowercase(name, "transfer-encoding"):
                     framing.transferEncoding = field.1
+                case 10 where Self.equalsLowercase(name, "connection"):
+                    Self.noteConnection(field.1, in: &framing.keepAlive)
                 default:
                     break
                 }
@@ -213,15 +218,26 @@ enum HTTP1Syntax {
         var keeps: Bool?
         for (name, value) in headers
         where name.utf8.count == 10 && Self.equalsLowercase(name, "connection") {
-            Self.forEachListItem(value) { item in
-                if Self.equalsLowercase(item, "close") {
-                    keeps = false
-                } else if Self.equalsLowercase(item, "keep-alive") {
-                    keeps = keeps == nil ? true : false
-                }
+            Self.noteConnection(value, in: &keeps)
+        }
+        return Self.keepsAlive(keeps, version: version)
+    }
+
+    /// What one `connection` field says of keeping the connection, added to what earlier ones said
+    /// (`keeps`: nil while none said anything).
+    static func noteConnection(_ value: String, in keeps: inout Bool?) {
+        Self.forEachListItem(value) { item in
+            if Self.equalsLowercase(item, "close") {
+                keeps = false
+            } else if Self.equalsLowercase(item, "keep-alive") {
+                keeps = keeps == nil ? true : false
             }
         }
-        return keeps ?? (version.major == 1 && version.minor >= 1)
+    }
+
+    /// What the `connection` fields said (``noteConnection(_:in:)``), or else the version's default.
+    static func keepsAlive(_ keeps: Bool?, version: HTTPVersion) -> Bool {
+        keeps ?? (version.major == 1 && version.minor >= 1)
     }
 
     /// Each item of a comma-separated field value (RFC 9110 §5.6.1), without the spaces and tabs around

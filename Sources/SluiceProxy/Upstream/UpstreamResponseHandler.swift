@@ -185,7 +185,9 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             if head.status.code >= 100 && head.status.code < 200 && head.status != .switchingProtocols { return }
             self.firstByteTimer?.cancel()
             self.firstByteTimer = nil
-            self.responseKeepAlive = HTTP1Syntax.isKeepAlive(head.headers, version: head.version)
+            // The HTTP/1.1 codec read it with the head's fields; an HTTP/2 stream's head is read here.
+            self.responseKeepAlive =
+                self.requestWriter?.headKeepsAlive ?? HTTP1Syntax.isKeepAlive(head.headers, version: head.version)
             // The idle check is armed when this read turn ends with the answer still open: most answers
             // end in the read that brought their head, and need no timer at all.
             self.awaitsIdleCheck = true

@@ -200,4 +200,26 @@ struct HTTP1ResponseParserTests {
             return
         }
     }
+
+    @Test(
+        "whether the connection stays open is read with the head, as isKeepAlive reads the fields",
+        arguments: [
+            ("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n", true),
+            ("HTTP/1.1 200 OK\r\nConnection: close\r\ncontent-length: 0\r\n\r\n", false),
+            ("HTTP/1.0 200 OK\r\ncontent-length: 0\r\n\r\n", false),
+            ("HTTP/1.0 200 OK\r\nconnection: Keep-Alive\r\ncontent-length: 0\r\n\r\n", true),
+            ("HTTP/1.1 200 OK\r\nconnection: keep-alive, close\r\ncontent-length: 0\r\n\r\n", false),
+            ("HTTP/1.1 200 OK\r\nconnection: keep-alive\r\nconnection: keep-alive\r\ncontent-length: 0\r\n\r\n", false),
+            ("HTTP/1.1 100 Continue\r\nconnection: close\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n", true),
+        ])
+    func keepAliveWithTheHead(wire: String, keeps: Bool) throws {
+        var parser = HTTP1ResponseParser()
+        parser.append(ByteBuffer(string: wire))
+        guard case .head(let head) = try parser.next(respondingToHEAD: false) else {
+            Issue.record("no head read")
+            return
+        }
+        #expect(parser.headKeepsAlive == keeps)
+        #expect(HTTP1Syntax.isKeepAlive(head.headers, version: head.version) == keeps)
+    }
 }

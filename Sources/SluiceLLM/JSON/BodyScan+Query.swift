@@ -25,8 +25,7 @@ extension BodyScan {
     /// Scans `bytes` for the fields of `query`.
     public static func scan(_ bytes: UnsafeRawBufferPointer, query: Query) throws(BodyScanError) -> BodyScan {
         var scanner = JSONSyntaxScanner(bytes: bytes, maxDepth: maxDepth)
-        let found = try scanner.scanDocument(query: query)
-        return BodyScan(captures: found.top, nested: found.nested)
+        return BodyScan(captures: try scanner.scanDocument(query: query))
     }
 
     /// Scans `bytes` for the fields of `query`.

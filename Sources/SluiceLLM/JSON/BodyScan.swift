@@ -19,12 +19,11 @@ public struct BodyScan: Sendable {
     /// The deepest nesting of arrays and objects accepted; the top-level object is level 1.
     public static let maxDepth = 128
 
+    /// The top-level fields and the nested ones, each with the top-level key it is under.
     private var captures: [JSONSyntaxScanner.Capture]
-    private var nested: [String: [JSONSyntaxScanner.Capture]]
 
-    init(captures: [JSONSyntaxScanner.Capture], nested: [String: [JSONSyntaxScanner.Capture]]) {
+    init(captures: [JSONSyntaxScanner.Capture]) {
         self.captures = captures
-        self.nested = nested
     }
 
     /// Scans `bytes`, reporting the top-level members named in `fields`.
@@ -67,17 +66,18 @@ public struct BodyScan: Sendable {
 
     /// The top-level field named `field`, if it was asked for and is present.
     public subscript(field: String) -> ScannedField? {
-        captures.first { $0.name == field }?.field
+        captures.first { $0.name == field && $0.parent == nil }?.field
     }
 
     /// The member `member` of the object at top-level key `field`, if both were asked for
     /// (through `members`) and are present.
     public subscript(field: String, member: String) -> ScannedField? {
-        nested[field]?.first { $0.name == member }?.field
+        captures.first { $0.name == member && $0.parent == field }?.field
     }
 
     /// Every requested top-level field that is present, by name.
     public var foundFields: [String: ScannedField] {
-        Dictionary(captures.map { ($0.name, $0.field) }, uniquingKeysWith: { first, _ in first })
+        Dictionary(
+            captures.filter { $0.parent == nil }.map { ($0.name, $0.field) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -1,43 +1,44 @@
 extension JSONSyntaxScanner {
-    /// A captured field under its name.
+    /// A captured field under its name, and the name of the top-level member whose object holds it (nil
+    /// for a top-level field).
     struct Capture: Sendable {
         var name: String
+        var parent: String?
         var field: ScannedField
     }
 
-    /// Walks a whole body that must be one JSON object, capturing the fields of `query`.
-    mutating func scanDocument(query: BodyScan.Query) throws(BodyScanError) -> (
-        top: [Capture], nested: [String: [Capture]]
-    ) {
+    /// Walks a whole body that must be one JSON object, capturing the fields of `query`: the top-level
+    /// ones and the nested ones in one list, one allocation per scan rather than a list per level and a
+    /// dictionary of them.
+    mutating func scanDocument(query: BodyScan.Query) throws(BodyScanError) -> [Capture] {
         skipWhitespace()
         guard index < end else { throw failure(0, BodyScanError.emptyBody) }
         guard bytes[index] == UInt8(ascii: "{") else {
             throw failure(index, "top-level value must be a JSON object")
         }
-        var top: [Capture] = []
-        // Room for every field a request scan asks for: grown from empty it would be reallocated twice.
-        top.reserveCapacity(8)
-        var nested: [String: [Capture]] = [:]
+        var captures: [Capture] = []
         if query.wanted.isEmpty {
             _ = try scanObject(depth: 1)
         } else {
-            try scanCapturingObject(depth: 1, wanted: query.wanted, query: query, into: &top, nested: &nested)
+            // Room for every field a request scan asks for: grown from empty it would be reallocated twice.
+            captures.reserveCapacity(8)
+            try scanCapturingObject(depth: 1, wanted: query.wanted, query: query, parent: nil, into: &captures)
         }
         skipWhitespace()
         guard index == end else { throw failure(index, "unexpected data after the top-level object") }
-        return (top, nested)
+        return captures
     }
 
-    /// Walks an object like `scanObject`, recording the members named by `wanted`; when `query` is
-    /// given (top level only), also the wanted members of nested objects.
+    /// Walks an object like `scanObject`, recording the members named by `wanted` under `parent`; when
+    /// `query` is given (top level only), also the wanted members of nested objects.
     /// A wanted key that occurs twice is an error: a gateway that read the first `model` while
     /// the provider honours the last would authorise one model and bill another.
     mutating func scanCapturingObject(
         depth: Int,
         wanted: FieldMatcher,
         query: BodyScan.Query?,
-        into captures: inout [Capture],
-        nested: inout [String: [Capture]]
+        parent: String?,
+        into captures: inout [Capture]
     ) throws(BodyScanError) {
         if try openContainer(depth: depth, closing: UInt8(ascii: "}")) { return }
         var afterComma = false
@@ -49,22 +50,18 @@ extension JSONSyntaxScanner {
             try consumeColon()
             let valueStart = index
             if let name {
-                guard !captures.contains(where: { $0.name == name }) else {
+                guard !captures.contains(where: { $0.name == name && $0.parent == parent }) else {
                     throw failure(keyStart, "duplicate key \"\(name)\"")
                 }
                 let info: ValueInfo
                 if let inner = query?.memberMatcher(name), index < end, bytes[index] == UInt8(ascii: "{") {
-                    var innerCaptures: [Capture] = []
-                    var unused: [String: [Capture]] = [:]
                     let empty = index
-                    try scanCapturingObject(
-                        depth: depth + 1, wanted: inner, query: nil, into: &innerCaptures, nested: &unused)
-                    nested[name] = innerCaptures
+                    try scanCapturingObject(depth: depth + 1, wanted: inner, query: nil, parent: name, into: &captures)
                     info = ValueInfo(kind: .object, isEmptyContainer: isEmptyObject(from: empty))
                 } else {
                     info = try scanValue(depth: depth + 1)
                 }
-                captures.append(Capture(name: name, field: field(info, valueStart..<index)))
+                captures.append(Capture(name: name, parent: parent, field: field(info, valueStart..<index)))
             } else {
                 _ = try scanValue(depth: depth + 1)
             }

@@ -124,10 +124,56 @@ struct JSONLogHandlerTests {
         #expect(JSONLogFieldsValue.wrapping(record).description.contains(#""latency_ms":12003.045,"#))
     }
 
+    @Test("an access line written directly is the line logging it through a Logger writes; only a plain handler does")
+    func accessLineDirectly() throws {
+        let pipe = try Pipe()
+        let handler = JSONLogHandler(label: "test", fileDescriptor: pipe.writeEnd)
+        let logger = Logger(label: "test", factory: { _ in handler })
+        var record = AccessRecord(
+            requestID: "req_2", method: "POST", path: "/v1/chat/completions", protocolName: "HTTP/2",
+            model: "gpt-4o", provider: "openai", status: 429, latencyMicroseconds: 87, stream: true)
+        record.error = "rate_limited"
+        record.note = "line\nbreak"
+        let fields = JSONLogFieldsValue.wrapping(record)
+        logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(fields)])
+        let throughLogger = pipe.readAvailable()
+        #expect(handler.writesInfoDirectly)
+        handler.writeInfo("access", fields: record)
+        let direct = pipe.readAvailable()
+        // Equal but for the time: `{"ts":"2026-12-08T04:50:01.123Z",` is 33 bytes.
+        #expect(direct.count == throughLogger.count)
+        #expect(direct.dropFirst(33) == throughLogger.dropFirst(33))
+        #expect(direct.hasSuffix("}\n"))
+
+        // The handler's own metadata (a sidecar's workload) goes before the fields.
+        var withMetadata = handler
+        withMetadata[metadataKey: "sidecar_workload"] = "billing"
+        #expect(withMetadata.writesInfoDirectly)
+        withMetadata.writeInfo("access", fields: record)
+        let labelled = pipe.readAvailable()
+        let fieldsStart = try #require(throughLogger.firstRange(of: #""request_id""#)).lowerBound
+        #expect(labelled.dropFirst(33).hasPrefix(#""level":"info","msg":"access","sidecar_workload":"billing","#))
+        #expect(labelled.hasSuffix(throughLogger[fieldsStart...]))
+        var provided = handler
+        provided.metadataProvider = Logger.MetadataProvider { ["trace": "t"] }
+        #expect(!provided.writesInfoDirectly)
+        var quiet = handler
+        quiet.logLevel = .warning
+        #expect(!quiet.writesInfoDirectly)
+        #expect(JSONLogHandler.directWriter(of: logger) != nil)
+        #expect(JSONLogHandler.directWriter(of: Logger(label: "quiet", factory: { _ in quiet })) == nil)
+        let other = Logger(label: "other", factory: { _ in SwiftLogNoOpLogHandler() })
+        #expect(JSONLogHandler.directWriter(of: other) == nil)
+    }
+
     @Test("timestamps are gmtime's UTC date and time, with milliseconds, across centuries, leap days and midnights")
     func timestampsMatchGmtime() {
         var generator = SystemRandomNumberGenerator()
-        var instants: [Int64] = [0, 86_399, 86_400, 951_782_399, 951_782_400, 4_107_542_400, 1_765_152_000, 253_402_300_799]
+        // The epoch and its first midnight, 2000-02-29 (a leap century), 2100-03-01 (no leap day), 2025-12-08,
+        // and the last second of 9999.
+        var instants: [Int64] = [
+            0, 86_399, 86_400, 951_782_399, 951_782_400, 4_107_542_400, 1_765_152_000, 253_402_300_799,
+        ]
         for _ in 0..<2_000 { instants.append(Int64.random(in: 0...253_402_300_799, using: &generator)) }
         for seconds in instants {
             var time = time_t(seconds)

@@ -647,8 +647,12 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler, AppSt
             malformedChunksDropped: exchange.eventFilter.flatMap { $0.malformed > 0 ? $0.malformed : nil },
             note: note ?? exchange.note
         )
-        let fields = JSONLogFieldsValue.wrapping(record)
-        self.gateway.logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(fields)])
+        if let lines = self.gateway.accessLines {
+            lines.writeInfo("access", fields: record)
+        } else {
+            let fields = JSONLogFieldsValue.wrapping(record)
+            self.gateway.logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(fields)])
+        }
     }
 }
 

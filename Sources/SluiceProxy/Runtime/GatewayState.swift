@@ -10,6 +10,9 @@ public final class GatewayState: Sendable {
     private let snapshotBox: NIOLockedValueBox<PolicySnapshot>
     public let metrics: GatewayMetrics
     public let logger: Logger
+    /// The logger's handler, when it is the JSON handler and writes the access line as is: requests write
+    /// their access lines to it directly (``JSONLogHandler/writeInfo(_:fields:)``).
+    let accessLines: JSONLogHandler?
     /// Rate, token, concurrency and money limits, shared by every loop.
     let limits: LimitGate
     private let loops: [ObjectIdentifier: LoopContext]
@@ -37,6 +40,7 @@ public final class GatewayState: Sendable {
         self.snapshotBox = NIOLockedValueBox(snapshot)
         self.metrics = metrics
         self.logger = logger
+        self.accessLines = JSONLogHandler.directWriter(of: logger)
         var loops: [ObjectIdentifier: LoopContext] = [:]
         for (index, loop) in eventLoops.enumerated() {
             loops[ObjectIdentifier(loop)] = LoopContext(eventLoop: loop, metrics: metrics, index: index)

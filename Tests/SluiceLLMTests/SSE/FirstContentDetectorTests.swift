@@ -124,4 +124,19 @@ extension FirstContentDetectorTests {
             #expect(seen == content, "\(stream.debugDescription)")
         }
     }
+
+    @Test("each content key is told by its bytes and length; near misses are no key")
+    func contentKeys() {
+        let expected: [(String, FirstContentDetector.ContentKey?)] = [
+            ("content", .text), ("text", .text), ("refusal", .text), ("reasoning_content", .text),
+            ("finish_reason", .text), ("arguments", .text), ("tool_calls", .object), ("function_call", .object),
+            ("error", .object), ("role", nil), ("contents", nil), ("Content", nil), ("tool_call", nil),
+            ("finish_reasons", nil), ("", nil), ("errors", nil), ("refusa1", nil),
+        ]
+        for (key, kind) in expected {
+            let found = Array(key.utf8).withUnsafeBytes { FirstContentDetector.contentKey($0) }
+            #expect(found == kind, "\(key)")
+            if kind != nil { #expect(FirstContentDetector.keyLengths & (1 << UInt64(key.utf8.count)) != 0, "\(key)") }
+        }
+    }
 }

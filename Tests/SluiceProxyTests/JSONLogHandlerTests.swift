@@ -59,11 +59,26 @@ struct JSONLogHandlerTests {
         #expect(lines == (0..<100).map { "line \($0)"[...] })
     }
 
+    @Test("turn after turn, the buffer written last is filled again: every line once, in order")
+    func buffersReused() async throws {
+        let pipe = try Pipe()
+        let sink = LineSink(fileDescriptor: pipe.writeEnd)
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        var written = ""
+        for turn in 0..<4 {
+            try await loop.submit { for index in 0..<50 { sink.write(Array("t\(turn) \(index)\n".utf8)) } }.get()
+            try await loop.submit {}.get()
+            written += pipe.readAvailable()
+        }
+        sink.write(Array("off-loop\n".utf8))
+        written += pipe.readAvailable()
+        let expected = (0..<4).flatMap { turn in (0..<50).map { "t\(turn) \($0)\n" } }.joined() + "off-loop\n"
+        #expect(written == expected)
+    }
+
     @Test("a warning logged on a loop is written at once, after the lines waiting before it")
     func warningsAtOnce() async throws {
-        let pipe = try Pipe()
-        let handler = JSONLogHandler(label: "test", fileDescriptor: pipe.writeEnd)
-        let logger = Logger(label: "test", factory: { _ in handler })
+        let (pipe, _, logger) = try Self.pipedHandler()
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let seenDuringTurn = try await loop.submit { () -> String in
             logger.info("first")
@@ -88,9 +103,7 @@ struct JSONLogHandlerTests {
 
     @Test("a line is one JSON object with the message and the metadata as top-level keys")
     func lineShape() async throws {
-        let pipe = try Pipe()
-        let handler = JSONLogHandler(label: "test", fileDescriptor: pipe.writeEnd)
-        let logger = Logger(label: "test", factory: { _ in handler })
+        let (pipe, _, logger) = try Self.pipedHandler()
         logger.info("access", metadata: ["status": .stringConvertible(200), "model": .string("a\"b\nc")])
         let line = pipe.readAvailable()
         #expect(line.hasPrefix(#"{"ts":""#))
@@ -100,18 +113,37 @@ struct JSONLogHandlerTests {
         #expect(line.contains(#""model":"a\"b\nc""#))
     }
 
-    @Test("an access record's fields are top-level keys of the line; other handlers get them as JSON text")
-    func accessRecord() throws {
+    /// A JSON handler writing into a new pipe, and a logger that uses it.
+    static func pipedHandler() throws -> (Pipe, JSONLogHandler, Logger) {
         let pipe = try Pipe()
         let handler = JSONLogHandler(label: "test", fileDescriptor: pipe.writeEnd)
-        let logger = Logger(label: "test", factory: { _ in handler })
-        var record = AccessRecord(
-            requestID: "req_1", method: "POST", path: "/v1/chat/completions", protocolName: "HTTP/1.1",
-            model: "gpt-4o", provider: "openai", status: 200, latencyMicroseconds: 1250, stream: false)
-        record.promptTokens = 12
-        record.note = "said \"hi\""
+        return (pipe, handler, Logger(label: "test", factory: { _ in handler }))
+    }
+
+    /// A chat request's access record.
+    static func accessRecord(
+        id: String, protocolName: String, status: Int, latencyMicroseconds: Int64, stream: Bool
+    ) -> AccessRecord {
+        AccessRecord(
+            requestID: id, method: "POST", path: "/v1/chat/completions", protocolName: protocolName,
+            model: "gpt-4o", provider: "openai", status: status, latencyMicroseconds: latencyMicroseconds,
+            stream: stream)
+    }
+
+    /// Logs `record` through `logger`, as any handler but the JSON one gets it.
+    static func logAccess(_ record: AccessRecord, to logger: Logger) {
         let fields = JSONLogFieldsValue.wrapping(record)
         logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(fields)])
+    }
+
+    @Test("an access record's fields are top-level keys of the line; other handlers get them as JSON text")
+    func accessRecord() throws {
+        let (pipe, _, logger) = try Self.pipedHandler()
+        var record = Self.accessRecord(
+            id: "req_1", protocolName: "HTTP/1.1", status: 200, latencyMicroseconds: 1250, stream: false)
+        record.promptTokens = 12
+        record.note = "said \"hi\""
+        Self.logAccess(record, to: logger)
         let line = pipe.readAvailable()
         #expect(line.contains(#""msg":"access","request_id":"req_1","method":"POST""#))
         #expect(line.contains(#""status":200,"latency_ms":1.250,"stream":false,"prompt_tokens":12,"note":"said \"hi\"""#))
@@ -126,16 +158,12 @@ struct JSONLogHandlerTests {
 
     @Test("an access line written directly is the line logging it through a Logger writes; only a plain handler does")
     func accessLineDirectly() throws {
-        let pipe = try Pipe()
-        let handler = JSONLogHandler(label: "test", fileDescriptor: pipe.writeEnd)
-        let logger = Logger(label: "test", factory: { _ in handler })
-        var record = AccessRecord(
-            requestID: "req_2", method: "POST", path: "/v1/chat/completions", protocolName: "HTTP/2",
-            model: "gpt-4o", provider: "openai", status: 429, latencyMicroseconds: 87, stream: true)
+        let (pipe, handler, logger) = try Self.pipedHandler()
+        var record = Self.accessRecord(
+            id: "req_2", protocolName: "HTTP/2", status: 429, latencyMicroseconds: 87, stream: true)
         record.error = "rate_limited"
         record.note = "line\nbreak"
-        let fields = JSONLogFieldsValue.wrapping(record)
-        logger.info("access", metadata: [JSONLogHandler.fieldsKey: .stringConvertible(fields)])
+        Self.logAccess(record, to: logger)
         let throughLogger = pipe.readAvailable()
         #expect(handler.writesInfoDirectly)
         handler.writeInfo("access", fields: record)

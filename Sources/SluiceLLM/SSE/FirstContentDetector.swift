@@ -115,13 +115,10 @@ public struct FirstContentDetector: Sendable {
         }
     }
 
-    /// Whether `text` holds exactly `literal`'s bytes.
+    /// Whether `text` (a key as written, escapes left in: an escaped key is not content) is `literal`.
     @inline(__always)
     private static func equals(_ text: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
-        guard text.count == literal.utf8CodeUnitCount else { return false }
-        let expected = literal.utf8Start
-        for offset in 0..<text.count where text[offset] != expected[offset] { return false }
-        return true
+        JSONSyntaxScanner.key(text, 0..<text.count, hasEscapes: false, is: literal)
     }
 
     /// Whether one event's data (its `data:` lines joined) is content: one pass over its keys.

@@ -29,14 +29,16 @@ final class HTTP1ClientCodec: ChannelDuplexHandler, RemovableChannelHandler {
     /// leaves the pipeline (the handler holds the codec too).
     var responseReader: UpstreamResponseHandler?
 
+    /// For each request sent and not yet answered: whether it was a `HEAD`.
+    private var awaiting = CircularBuffer<Bool>(initialCapacity: 2)
+
     /// `fieldStrings`: the event loop's cache of repeated header strings.
     init(fieldStrings: HTTP1FieldStrings = HTTP1FieldStrings()) {
         self.parser = HTTP1ResponseParser(fieldStrings: fieldStrings)
     }
+
     /// Whether the connection stays open after the response whose head was handed on last.
     var headKeepsAlive: Bool { self.parser.headKeepsAlive }
-    /// For each request sent and not yet answered: whether it was a `HEAD`.
-    private var awaiting = CircularBuffer<Bool>(initialCapacity: 2)
 
     // MARK: Requests
 
